@@ -1,0 +1,84 @@
+"""Examples shown in the OpenAPI file; they mirror the demo data."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiExample
+
+_REPORTER_MASKED = {
+    "access": "masked", "anonymous": False, "confidential": False,
+    "name": None, "phone": None, "nik": None, "address": None, "allow_field_contact": None,
+}
+_ROW = {
+    "code": "7KQ3M-X9TA2", "kind": "trantibum", "category": "keributan", "category_name": "Keributan/perkelahian",
+    "district": "paringin", "district_name": "Paringin", "village": "Paringin Kota", "status": "dispatch",
+    "step": 5, "outcome": "", "channel_kind": "whatsapp", "program": "lalisa", "assigned_team": None,
+    "due_at": "2026-11-23T14:05:00+08:00", "overdue": False, "created_at": "2026-11-23T08:51:00+08:00",
+    "version": 6, "reporter": _REPORTER_MASKED,
+}
+
+COMPLAINT_LIST = OpenApiExample(
+    "A page", response_only=True,
+    value={"next": "http://127.0.0.1:8000/api/v1/complaints/?cursor=cD0yMDI2", "previous": None, "results": [_ROW]},
+)
+COMPLAINT_CREATE = OpenApiExample(
+    "Walk-in report", request_only=True,
+    value={
+        "category": "keributan", "description": "Pemuda mabuk membuat keributan di depan pasar sejak pukul 22.00.",
+        "district": "paringin", "village": 12, "address": "Jl. A. Yani depan Pasar Paringin",
+        "latitude": "-2.334100", "longitude": "115.466800", "incident_at": "2026-11-23T22:00:00+08:00",
+        "anonymous": False, "confidential": True,
+        "reporter": {"name": "Rahmat", "phone": "081234567890", "allow_field_contact": True},
+        "channel_kind": "walk_in", "external_ref": "",
+    },
+)
+COMPLAINT_DETAIL = OpenApiExample(
+    "Seen by Kabid (reporter masked)", response_only=True,
+    value={
+        **_ROW, "description": "Pemuda mabuk membuat keributan di depan pasar.", "address": "Jl. A. Yani",
+        "latitude": "-2.334100", "longitude": "115.466800", "incident_at": None, "external_ref": "wamid.HBgL",
+        "step_started_at": "2026-11-23T09:05:00+08:00", "forwarded_at": "2026-11-23T08:58:00+08:00",
+        "closed_at": None, "draft_report": "Keributan oleh sekelompok pemuda, perlu penertiban.",
+        "return_reason": "", "referred_to": "", "answer": "", "duplicate_of": None, "expected_arrival_at": None,
+        "arrived_at": None, "field_report": None, "attachments": [],
+    },
+)
+EVENTS = OpenApiExample(
+    "Timeline", response_only=True,
+    value={"next": None, "previous": None, "results": [
+        {"id": 1, "action": "submit", "actor": None, "actor_role": "", "channel": "WhatsApp La-Lisa",
+         "from_status": "", "to_status": "submitted", "note": "", "payload": {"channel_kind": "whatsapp"},
+         "created_at": "2026-11-23T08:51:00+08:00"},
+        {"id": 2, "action": "accept", "actor": "Operator La-Lisa", "actor_role": "operator", "channel": None,
+         "from_status": "submitted", "to_status": "screening", "note": "", "payload": {"reporter_recorded": True},
+         "created_at": "2026-11-23T08:53:00+08:00"},
+    ]},
+)
+AVAILABLE_ACTIONS = OpenApiExample(
+    "Operator on a screening complaint", response_only=True,
+    value=[{"action": "forward", "label": "Teruskan ke Kasi/Kasubag", "source": "screening", "target": "verification",
+            "roles": ["operator"], "required": [], "optional": ["note"],
+            "description": "Step 2: a complaint within Satpol PP's remit goes on to verification."}],
+)
+
+_ACTION_BODIES = {
+    "accept": {"reporter_name": "Rahmat", "reporter_phone": "081234567890", "confidential": False, "version": 1},
+    "forward": {"note": "Termasuk gangguan trantibum.", "version": 2},
+    "return": {"reason": "not_authority", "agency": "Polsek Paringin", "note": "Tindak pidana, ranah kepolisian."},
+    "answer": {"answer": "Satpol PP menegakkan Perda dan menyelenggarakan ketertiban umum."},
+    "submit_draft": {"draft": "Keributan di depan pasar, perlu cek lapangan oleh pos Paringin."},
+    "confirm": {"note": "Benar, masih berlangsung."},
+    "refute": {"note": "Lokasi sepi, tidak ada keributan."},
+    "assign": {"team": "trc-paringin", "expected_arrival": "2026-11-23T10:00:00+08:00"},
+    "reassign": {"team": "trc-markas", "note": "Pos Paringin sedang pengamanan acara."},
+    "arrive": {"note": "Tiba pukul 09.50."},
+    "handle": {"note": "Massa dibubarkan."},
+    "unable": {"note": "Tidak ditemukan keributan di lokasi yang disebutkan."},
+    "report": {"findings": "Lima pemuda mabuk.", "action_taken": "Pembinaan dan dibubarkan.", "result": "warned"},
+    "endorse": {"note": "Mohon perhatian, lokasi rawan."},
+    "acknowledge": {"note": "Diterima."},
+    "informed": {"note": "Pelapor dihubungi lewat telepon."},
+}
+
+
+def action_examples(action: str) -> list[OpenApiExample]:
+    return [OpenApiExample(f"{action} request", value=_ACTION_BODIES[action], request_only=True)]

@@ -1,0 +1,209 @@
+"""Thin serializers: the reporter goes out only through roles.masking."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from complaints.models import (
+    Attachment,
+    Category,
+    ChannelKind,
+    Complaint,
+    ComplaintEvent,
+    District,
+    FieldReport,
+    Team,
+    Village,
+)
+from complaints.workflow import STEP_OF, Transition
+from roles.masking import reporter_view
+from roles.policy import ReporterAccess
+
+
+class DistrictSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = District
+        fields = ["slug", "name", "latitude", "longitude"]
+
+
+class VillageSerializer(serializers.ModelSerializer):
+    district = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Village
+        fields = ["id", "name", "district"]
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Category
+        fields = ["slug", "kind", "name", "is_active"]
+
+
+class TeamSerializer(serializers.ModelSerializer):
+    district = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Team
+        fields = ["slug", "name", "district", "is_active"]
+
+
+class ReporterViewSerializer(serializers.Serializer):
+    access = serializers.ChoiceField(
+        choices=[a.value for a in ReporterAccess],
+        help_text="full: all data; contact: only a phone for field contact; masked: nothing identifying; "
+        "anonymous: no reporter data is held.",
+    )
+    anonymous = serializers.BooleanField()
+    confidential = serializers.BooleanField()
+    name = serializers.CharField(allow_null=True)
+    phone = serializers.CharField(allow_null=True)
+    nik = serializers.CharField(allow_null=True)
+    address = serializers.CharField(allow_null=True)
+    allow_field_contact = serializers.BooleanField(allow_null=True)
+
+
+class ComplaintListSerializer(serializers.ModelSerializer):
+    category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    category_name = serializers.CharField(source="category.name", read_only=True)
+    district = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    district_name = serializers.CharField(source="district.name", read_only=True)
+    village = serializers.CharField(source="village.name", read_only=True, allow_null=True, default=None)
+    assigned_team = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    step = serializers.SerializerMethodField()
+    overdue = serializers.SerializerMethodField()
+    reporter = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Complaint
+        fields = [
+            "code", "kind", "category", "category_name", "district", "district_name", "village", "status", "step",
+            "outcome", "channel_kind", "program", "assigned_team", "due_at", "overdue", "created_at", "version",
+            "reporter",
+        ]
+
+    def get_step(self, obj: Complaint) -> int | None:
+        return STEP_OF.get(obj.status)
+
+    def get_overdue(self, obj: Complaint) -> bool:
+        return obj.is_overdue(self.context.get("now") or timezone.now())
+
+    @extend_schema_field(ReporterViewSerializer)
+    def get_reporter(self, obj: Complaint) -> dict:
+        return reporter_view(self.context["request"].user, obj).as_dict()
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "kind", "content_type", "size", "original_name", "url", "created_at"]
+
+    def get_url(self, obj: Attachment) -> str:
+        path = reverse("api:attachment-download", kwargs={"code": obj.complaint.code, "pk": obj.pk})
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+class FieldReportSerializer(serializers.ModelSerializer):
+    team = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = FieldReport
+        fields = ["team", "findings", "action_taken", "result", "created_at"]
+
+
+class ComplaintDetailSerializer(ComplaintListSerializer):
+    field_report = FieldReportSerializer(read_only=True, allow_null=True)
+    attachments = AttachmentSerializer(many=True, read_only=True)
+    duplicate_of = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+
+    class Meta(ComplaintListSerializer.Meta):
+        fields = [
+            *ComplaintListSerializer.Meta.fields,
+            "description", "address", "latitude", "longitude", "incident_at", "external_ref",
+            "step_started_at", "forwarded_at", "closed_at", "draft_report", "return_reason", "referred_to",
+            "answer", "duplicate_of", "expected_arrival_at", "arrived_at", "field_report", "attachments",
+        ]
+
+
+class ReporterInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+    phone = serializers.RegexField(r"^\+?[0-9 ()-]{6,20}$", required=False, allow_blank=True, default="")
+    nik = serializers.RegexField(r"^[0-9]{16}$", required=False, allow_blank=True, default="")
+    address = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    allow_field_contact = serializers.BooleanField(required=False, default=False)
+
+
+class ComplaintCreateSerializer(serializers.Serializer):
+    category = serializers.SlugRelatedField(slug_field="slug", queryset=Category.objects.all())
+    description = serializers.CharField(max_length=8000)
+    district = serializers.SlugRelatedField(slug_field="slug", queryset=District.objects.all())
+    village = serializers.PrimaryKeyRelatedField(queryset=Village.objects.all(), required=False, allow_null=True)
+    address = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+    latitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True, min_value=-90, max_value=90)
+    longitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True, min_value=-180, max_value=180)
+    incident_at = serializers.DateTimeField(required=False, allow_null=True)
+    anonymous = serializers.BooleanField(required=False, default=False)
+    confidential = serializers.BooleanField(required=False, default=False)
+    reporter = ReporterInputSerializer(required=False)
+    channel_kind = serializers.ChoiceField(
+        choices=ChannelKind.choices, required=False, default=ChannelKind.WALK_IN,
+        help_text="For staff: how the report reached you. Ignored for channels (their own kind is used).",
+    )
+    external_ref = serializers.CharField(
+        max_length=128, required=False, allow_blank=True, default="",
+        help_text="The channel's own id for this report. Sending the same id again returns the first complaint.",
+    )
+
+
+class EventSerializer(serializers.ModelSerializer):
+    actor = serializers.SerializerMethodField()
+    channel = serializers.CharField(source="channel.name", read_only=True, allow_null=True, default=None)
+
+    class Meta:
+        model = ComplaintEvent
+        fields = ["id", "action", "actor", "actor_role", "channel", "from_status", "to_status", "note", "payload", "created_at"]
+
+    def get_actor(self, obj: ComplaintEvent) -> str | None:
+        if obj.actor is None:
+            return None
+        return obj.actor.get_full_name() or obj.actor.get_username()
+
+
+class TransitionSerializer(serializers.Serializer):
+    action = serializers.CharField()
+    label = serializers.CharField()
+    source = serializers.CharField()
+    target = serializers.CharField()
+    roles = serializers.ListField(child=serializers.CharField())
+    required = serializers.ListField(child=serializers.CharField())
+    optional = serializers.ListField(child=serializers.CharField())
+    description = serializers.CharField()
+
+    def to_representation(self, instance: Transition) -> dict:
+        return {
+            "action": instance.action,
+            "label": str(instance.label),
+            "source": str(instance.source),
+            "target": str(instance.target),
+            "roles": sorted(str(r) for r in instance.roles),
+            "required": [str(f) for f in instance.required],
+            "optional": [str(f) for f in instance.optional],
+            "description": instance.description,
+        }
+
+
+class UploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="JPEG, PNG, WebP or PDF; checked by content, not by name.")
+
+
+class MeSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    full_name = serializers.CharField()
+    roles = serializers.ListField(child=serializers.CharField())
+    teams = serializers.ListField(child=serializers.CharField())

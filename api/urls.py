@@ -1,0 +1,29 @@
+from django.urls import path
+from rest_framework.authtoken.views import obtain_auth_token
+
+from api import views
+
+app_name = "api"
+
+urlpatterns = [
+    path("complaints/", views.ComplaintListCreateView.as_view(), name="complaint-list"),
+    path("complaints/<str:code>/", views.ComplaintDetailView.as_view(), name="complaint-detail"),
+    path("complaints/<str:code>/events/", views.ComplaintEventsView.as_view(), name="complaint-events"),
+    path("complaints/<str:code>/actions/", views.AvailableActionsView.as_view(), name="complaint-actions"),
+    path("complaints/<str:code>/attachments/", views.AttachmentListCreateView.as_view(), name="complaint-attachments"),
+    path(
+        "complaints/<str:code>/attachments/<int:pk>/", views.AttachmentDownloadView.as_view(), name="attachment-download"
+    ),
+    *[
+        path(f"complaints/<str:code>/actions/{action}/", view.as_view(), name=f"complaint-action-{action}")
+        for action, view in views.ACTION_VIEWS.items()
+    ],
+    path("queue/", views.QueueView.as_view(), name="queue"),
+    path("districts/", views.DistrictListView.as_view(), name="district-list"),
+    path("villages/", views.VillageListView.as_view(), name="village-list"),
+    path("categories/", views.CategoryListView.as_view(), name="category-list"),
+    path("teams/", views.TeamListView.as_view(), name="team-list"),
+    path("workflow/", views.WorkflowView.as_view(), name="workflow"),
+    path("me/", views.MeView.as_view(), name="me"),
+    path("auth/token/", obtain_auth_token, name="token"),
+]

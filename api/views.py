@@ -1,0 +1,334 @@
+"""Thin API views: parse, call one selector or service, serialize."""
+
+from __future__ import annotations
+
+import re
+
+from django.http import FileResponse
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import generics, parsers, status
+from rest_framework.exceptions import NotFound, ParseError, PermissionDenied
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api import examples
+from api.action_schema import action_description, action_request_serializer
+from api.pagination import QueuePagination, TimelinePagination
+from api.serializers import (
+    AttachmentSerializer,
+    CategorySerializer,
+    ComplaintCreateSerializer,
+    ComplaintDetailSerializer,
+    ComplaintListSerializer,
+    DistrictSerializer,
+    EventSerializer,
+    MeSerializer,
+    TeamSerializer,
+    TransitionSerializer,
+    UploadSerializer,
+    VillageSerializer,
+)
+from complaints.filters import ComplaintFilter
+from complaints.models import Category, Complaint, District, Team, Village
+from complaints.selectors import complaint_detail, complaint_events, complaint_list, queue_for
+from complaints.services.attachments import add_attachment
+from complaints.services.intake import ComplaintInput, ReporterInput, submit_complaint
+from complaints.services.transitions import perform_action
+from complaints.workflow import TRANSITIONS
+from roles.policy import available_transitions
+from roles.principals import is_channel, user_roles, user_team_ids
+
+PROBLEM = OpenApiResponse(OpenApiTypes.OBJECT, description="Problem details (RFC 9457) with a stable `code`.")
+ETAG_PATTERN = re.compile(r'^(?:W/)?"?(\d+)"?$')
+
+
+def _complaint_or_404(request: Request, code: str) -> Complaint:
+    try:
+        return complaint_detail(request.user, code)
+    except Complaint.DoesNotExist:
+        raise NotFound() from None
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="List complaints you may see",
+        description="Filtered and cursor-paginated. TRC members see only their own rows; reporter data is masked per role.",
+        responses={200: ComplaintListSerializer(many=True), 401: PROBLEM},
+        examples=[examples.COMPLAINT_LIST],
+        tags=["complaints"],
+    ),
+    post=extend_schema(
+        summary="Record a new complaint",
+        description=(
+            "By an Operator, a TRC post (walk-in) or an authenticated channel (`Api-Key`). Answers 201 with the "
+            "tracking code, or 200 with the existing complaint when the channel already sent this `external_ref`."
+        ),
+        request=ComplaintCreateSerializer,
+        responses={201: ComplaintDetailSerializer, 200: ComplaintDetailSerializer, 400: PROBLEM, 403: PROBLEM},
+        examples=[examples.COMPLAINT_CREATE],
+        tags=["complaints"],
+    ),
+)
+class ComplaintListCreateView(generics.ListCreateAPIView):
+    serializer_class = ComplaintListSerializer
+    filterset_class = ComplaintFilter
+
+    def get_queryset(self):
+        return complaint_list(self.request.user)
+
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        serializer = ComplaintCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        reporter = ReporterInput(**data.pop("reporter", {}))
+        result = submit_complaint(user=request.user, data=ComplaintInput(reporter=reporter, **data))
+        complaint = complaint_detail(request.user, result.complaint.code)
+        body = ComplaintDetailSerializer(complaint, context=self.get_serializer_context()).data
+        return Response(body, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)
+
+
+@extend_schema(
+    summary="One complaint",
+    description="404 for a code you may not see. The `ETag` is the version; send it back as `If-Match` with an action.",
+    responses={200: ComplaintDetailSerializer, 404: PROBLEM},
+    examples=[examples.COMPLAINT_DETAIL],
+    tags=["complaints"],
+)
+class ComplaintDetailView(APIView):
+    def get(self, request: Request, code: str) -> Response:
+        complaint = _complaint_or_404(request, code)
+        body = ComplaintDetailSerializer(complaint, context={"request": request}).data
+        return Response(body, headers={"ETag": f'"{complaint.version}"'})
+
+
+@extend_schema(
+    summary="Timeline of a complaint",
+    description="Every event, oldest first. Events never carry reporter data.",
+    responses={200: EventSerializer(many=True), 404: PROBLEM},
+    examples=[examples.EVENTS],
+    tags=["complaints"],
+)
+class ComplaintEventsView(generics.ListAPIView):
+    serializer_class = EventSerializer
+    pagination_class = TimelinePagination
+
+    def get_queryset(self):
+        return complaint_events(_complaint_or_404(self.request, self.kwargs["code"]))
+
+
+@extend_schema(
+    summary="Actions you may take now",
+    description="Exactly the workflow actions this user may take on this complaint in its current state.",
+    responses={200: TransitionSerializer(many=True), 404: PROBLEM},
+    examples=[examples.AVAILABLE_ACTIONS],
+    tags=["workflow"],
+)
+class AvailableActionsView(APIView):
+    def get(self, request: Request, code: str) -> Response:
+        complaint = _complaint_or_404(request, code)
+        return Response(TransitionSerializer(available_transitions(request.user, complaint), many=True).data)
+
+
+def _expected_version(request: Request) -> int | None:
+    header = request.headers.get("If-Match")
+    if header:
+        match = ETAG_PATTERN.match(header.strip())
+        if not match:
+            raise ParseError("If-Match must carry the complaint's ETag, e.g. \"3\".")
+        return int(match.group(1))
+    raw = request.data.get("version") if hasattr(request.data, "get") else None
+    if raw in (None, ""):
+        return None
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        raise ParseError("version must be an integer.") from None
+
+
+def _scalar_fields(request: Request) -> dict:
+    if not hasattr(request.data, "items"):
+        raise ParseError("The body must be a JSON object.")
+    data = {}
+    for key, value in request.data.items():
+        if isinstance(value, (dict, list)):
+            raise ParseError(f"Field '{key}' must be a single value.")
+        data[key] = value
+    return data
+
+
+class ComplaintActionView(APIView):
+    """Base for the one-endpoint-per-action views generated below."""
+
+    action_name = ""
+
+    def post(self, request: Request, code: str) -> Response:
+        complaint = _complaint_or_404(request, code)
+        data = _scalar_fields(request)
+        perform_action(
+            user=request.user, complaint_id=complaint.pk, action=self.action_name, data=data,
+            expected_version=_expected_version(request),
+        )
+        updated = _complaint_or_404_after_action(request, code)
+        if updated is None:
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        body = ComplaintDetailSerializer(updated, context={"request": request}).data
+        return Response(body, headers={"ETag": f'"{updated.version}"'})
+
+
+def _complaint_or_404_after_action(request: Request, code: str) -> Complaint | None:
+    """After an action a TRC user may no longer see the row (e.g. the report went to the Kepala)."""
+    try:
+        return complaint_detail(request.user, code)
+    except Complaint.DoesNotExist:
+        return None
+
+
+def _action_view(action: str) -> type[ComplaintActionView]:
+    view = type(f"{action.title().replace('_', '')}ActionView", (ComplaintActionView,), {"action_name": action})
+    return extend_schema(
+        operation_id=f"complaints_action_{action}",
+        summary=f"Action: {action}",
+        description=action_description(action)
+        + "\n\n400 missing or bad field; 403 role or team may not; 404 unknown or not visible; "
+        "409 not possible in the current state; 412 stale version. 204 when the action moved the case out of your view.",
+        request=action_request_serializer(action),
+        parameters=[OpenApiParameter("If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, description='The ETag you read, e.g. "3".')],
+        responses={200: ComplaintDetailSerializer, 204: None, 400: PROBLEM, 403: PROBLEM, 404: PROBLEM, 409: PROBLEM, 412: PROBLEM},
+        examples=examples.action_examples(action),
+        tags=["workflow"],
+    )(view)
+
+
+ACTION_VIEWS: dict[str, type[ComplaintActionView]] = {t.action: _action_view(t.action) for t in TRANSITIONS}
+
+
+@extend_schema_view(
+    get=extend_schema(summary="Attachments of a complaint", responses={200: AttachmentSerializer(many=True), 404: PROBLEM}, tags=["complaints"]),
+    post=extend_schema(
+        summary="Upload an attachment",
+        description="Multipart upload. Reporter evidence (Operator, Kepala, channel) or field photos (the TRC team "
+        "owning the step). 413 when too large; 400 when not JPEG/PNG/WebP/PDF by content.",
+        request={"multipart/form-data": UploadSerializer},
+        responses={201: AttachmentSerializer, 400: PROBLEM, 403: PROBLEM, 404: PROBLEM, 413: PROBLEM},
+        tags=["complaints"],
+    ),
+)
+class AttachmentListCreateView(generics.ListCreateAPIView):
+    serializer_class = AttachmentSerializer
+    pagination_class = None
+    parser_classes = [parsers.MultiPartParser, parsers.FormParser]
+
+    def get_queryset(self):
+        return _complaint_or_404(self.request, self.kwargs["code"]).attachments.all()
+
+    def create(self, request: Request, code: str) -> Response:
+        complaint = _complaint_or_404(request, code)
+        upload = UploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        attachment = add_attachment(user=request.user, complaint=complaint, upload=upload.validated_data["file"])
+        return Response(AttachmentSerializer(attachment, context={"request": request}).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(
+    summary="Download an attachment",
+    description="Served only to users who may see the complaint; attachments are never public files.",
+    responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: PROBLEM},
+    tags=["complaints"],
+)
+class AttachmentDownloadView(APIView):
+    def get(self, request: Request, code: str, pk: int) -> FileResponse:
+        complaint = _complaint_or_404(request, code)
+        attachment = complaint.attachments.filter(pk=pk).first()
+        if attachment is None:
+            raise NotFound()
+        response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+        response["Content-Disposition"] = f'inline; filename="{attachment.pk}{attachment.extension}"'
+        response["Cache-Control"] = "private, max-age=3600"
+        return response
+
+
+@extend_schema(
+    summary="My work queue",
+    description="The complaints whose current step is yours, most urgent (earliest `due_at`) first.",
+    responses={200: ComplaintListSerializer(many=True)},
+    examples=[examples.COMPLAINT_LIST],
+    tags=["complaints"],
+)
+class QueueView(generics.ListAPIView):
+    serializer_class = ComplaintListSerializer
+    pagination_class = QueuePagination
+    filterset_class = ComplaintFilter
+
+    def get_queryset(self):
+        if is_channel(self.request.user):
+            raise PermissionDenied("Channels have no work queue.")
+        return queue_for(self.request.user)
+
+    def get_serializer_context(self) -> dict:
+        return {**super().get_serializer_context(), "now": timezone.now()}
+
+
+@extend_schema(summary="Kecamatan", responses={200: DistrictSerializer(many=True)}, tags=["reference"])
+class DistrictListView(generics.ListAPIView):
+    serializer_class = DistrictSerializer
+    queryset = District.objects.all()
+    pagination_class = None
+
+
+@extend_schema(summary="Villages (desa/kelurahan)", responses={200: VillageSerializer(many=True)}, tags=["reference"])
+class VillageListView(generics.ListAPIView):
+    serializer_class = VillageSerializer
+    pagination_class = None
+    filterset_fields = {"district__slug": ["exact"]}
+
+    def get_queryset(self):
+        return Village.objects.select_related("district")
+
+
+@extend_schema(summary="Complaint categories", responses={200: CategorySerializer(many=True)}, tags=["reference"])
+class CategoryListView(generics.ListAPIView):
+    serializer_class = CategorySerializer
+    queryset = Category.objects.filter(is_active=True)
+    pagination_class = None
+
+
+@extend_schema(summary="TRC teams", responses={200: TeamSerializer(many=True)}, tags=["reference"])
+class TeamListView(generics.ListAPIView):
+    serializer_class = TeamSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return Team.objects.filter(is_active=True).select_related("district")
+
+
+@extend_schema(
+    summary="The SOP workflow table",
+    description="Every transition: from which status, by which role, to which status, with which fields. No login needed.",
+    responses={200: TransitionSerializer(many=True)},
+    tags=["workflow"],
+)
+class WorkflowView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    def get(self, request: Request) -> Response:
+        return Response(TransitionSerializer(TRANSITIONS, many=True).data)
+
+
+@extend_schema(summary="Who am I", responses={200: MeSerializer}, tags=["auth"])
+class MeView(APIView):
+    def get(self, request: Request) -> Response:
+        user = request.user
+        if is_channel(user):
+            body = {"username": user.get_username(), "full_name": user.channel.name, "roles": [], "teams": []}
+        else:
+            teams = Team.objects.filter(pk__in=user_team_ids(user)).values_list("slug", flat=True)
+            body = {
+                "username": user.get_username(), "full_name": user.get_full_name(),
+                "roles": sorted(str(r) for r in user_roles(user)), "teams": sorted(teams),
+            }
+        return Response(MeSerializer(body).data)

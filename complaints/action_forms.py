@@ -1,0 +1,113 @@
+"""Validation of workflow action inputs, built from the transition table.
+
+The service validates every action through these forms, so the API and the portal give the same
+answer (in the user's language) for the same bad input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django import forms
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+
+from complaints.models import Complaint, FieldResult, Team
+from complaints.workflow import Field, ReturnReason, Transition, fields_for_action
+
+TEXT_LIMIT = 4000
+phone_validator = RegexValidator(r"^\+?[0-9 ()-]{6,20}$", _("Nomor telepon tidak valid."))
+nik_validator = RegexValidator(r"^[0-9]{16}$", _("NIK terdiri dari 16 angka."))
+
+
+def _text(label: str, limit: int = TEXT_LIMIT) -> Callable[[bool], forms.Field]:
+    return lambda required: forms.CharField(
+        label=label, required=required, max_length=limit, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+def _line(label: str, limit: int, validators=()) -> Callable[[bool], forms.Field]:
+    return lambda required: forms.CharField(
+        label=label, required=required, max_length=limit, validators=list(validators)
+    )
+
+
+def _flag(label: str) -> Callable[[bool], forms.Field]:
+    return lambda required: forms.BooleanField(label=label, required=False)
+
+
+FIELD_FACTORIES: dict[Field, Callable[[bool], forms.Field]] = {
+    Field.NOTE: _text(_("Catatan")),
+    Field.REASON: lambda required: forms.ChoiceField(label=_("Alasan"), required=required, choices=ReturnReason.choices),
+    Field.AGENCY: _line(_("Instansi tujuan pelimpahan"), 150),
+    Field.ANSWER: _text(_("Jawaban")),
+    Field.DRAFT: _text(_("Konsep laporan")),
+    Field.TEAM: lambda required: forms.ModelChoiceField(
+        label=_("Tim"), required=required, queryset=Team.objects.filter(is_active=True), to_field_name="slug",
+        error_messages={"invalid_choice": _("Tim tidak dikenal atau tidak aktif.")},
+    ),
+    Field.EXPECTED_ARRIVAL: lambda required: forms.DateTimeField(
+        label=_("Perkiraan tiba"), required=required, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    ),
+    Field.FINDINGS: _text(_("Temuan di lapangan")),
+    Field.ACTION_TAKEN: _text(_("Tindakan yang diambil")),
+    Field.RESULT: lambda required: forms.ChoiceField(label=_("Hasil"), required=required, choices=FieldResult.choices),
+    Field.ANONYMOUS: _flag(_("Pelapor anonim")),
+    Field.CONFIDENTIAL: _flag(_("Identitas pelapor dirahasiakan")),
+    Field.REPORTER_NAME: _line(_("Nama pelapor"), 150),
+    Field.REPORTER_PHONE: _line(_("Telepon pelapor"), 32, [phone_validator]),
+    Field.REPORTER_NIK: _line(_("NIK pelapor"), 16, [nik_validator]),
+    Field.REPORTER_ADDRESS: _line(_("Alamat pelapor"), 500),
+    Field.ALLOW_FIELD_CONTACT: _flag(_("Pelapor bersedia dihubungi tim lapangan")),
+}
+
+
+class ActionForm(forms.Form):
+    def __init__(self, *args, transition: Transition, complaint: Complaint, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.transition = transition
+        self.complaint = complaint
+        for name in transition.required:
+            self.fields[name] = FIELD_FACTORIES[name](True)
+        for name in transition.optional:
+            self.fields[name] = FIELD_FACTORIES[name](False)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        checker = CROSS_FIELD_CHECKS.get(self.transition.action)
+        if checker is not None:
+            checker(self, cleaned)
+        return cleaned
+
+
+def _check_accept(form: ActionForm, cleaned: dict) -> None:
+    has_reporter_data = any(cleaned.get(f) for f in (Field.REPORTER_NAME, Field.REPORTER_PHONE))
+    if cleaned.get(Field.ANONYMOUS):
+        if has_reporter_data:
+            form.add_error(Field.ANONYMOUS, _("Aduan anonim tidak boleh berisi data pelapor."))
+    elif form.complaint.reporter_id is None and not has_reporter_data:
+        form.add_error(Field.REPORTER_NAME, _("Isi nama atau telepon pelapor, atau tandai aduan sebagai anonim."))
+
+
+def _check_return(form: ActionForm, cleaned: dict) -> None:
+    if cleaned.get(Field.REASON) == ReturnReason.NOT_AUTHORITY and not cleaned.get(Field.AGENCY):
+        form.add_error(Field.AGENCY, _("Sebutkan instansi yang berwenang."))
+
+
+def _check_team_change(form: ActionForm, cleaned: dict) -> None:
+    team = cleaned.get(Field.TEAM)
+    if team is not None and team.pk == form.complaint.assigned_team_id:
+        form.add_error(Field.TEAM, _("Tim ini sudah ditugaskan."))
+
+
+CROSS_FIELD_CHECKS: dict[str, Callable[[ActionForm, dict], None]] = {
+    "accept": _check_accept,
+    "return": _check_return,
+    "assign": _check_team_change,
+    "reassign": _check_team_change,
+}
+
+
+def action_field_names(action: str) -> tuple[str, ...]:
+    required, optional = fields_for_action(action)
+    return tuple(str(f) for f in required + optional)

@@ -1,0 +1,32 @@
+from complaints.models.attachment import Attachment, AttachmentKind
+from complaints.models.channel import Channel, ChannelKind
+from complaints.models.complaint import Complaint
+from complaints.models.event import AppendOnlyError, ComplaintEvent
+from complaints.models.field_report import FieldReport, FieldResult
+from complaints.models.geography import District, Village
+from complaints.models.permissions import ComplaintGroupObjectPermission, ComplaintUserObjectPermission
+from complaints.models.reporter import Reporter
+from complaints.models.sla import SlaPolicy
+from complaints.models.taxonomy import Category, ComplaintKind
+from complaints.models.team import Team
+
+__all__ = [
+    "AppendOnlyError",
+    "Attachment",
+    "AttachmentKind",
+    "Category",
+    "Channel",
+    "ChannelKind",
+    "Complaint",
+    "ComplaintEvent",
+    "ComplaintGroupObjectPermission",
+    "ComplaintKind",
+    "ComplaintUserObjectPermission",
+    "District",
+    "FieldReport",
+    "FieldResult",
+    "Reporter",
+    "SlaPolicy",
+    "Team",
+    "Village",
+]

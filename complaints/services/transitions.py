@@ -1,0 +1,175 @@
+"""Every workflow action runs through `perform_action`: one transaction, one locked row, one event."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from complaints.action_forms import ActionForm
+from complaints.errors import InputError
+from complaints.models import Complaint, FieldReport, Reporter
+from complaints.services.events import record_event
+from complaints.sla import due_at_for
+from complaints.workflow import Field, Outcome, ReturnReason, Status, Transition
+from roles.grants import sync_team_grants
+from roles.policy import check_action
+from roles.principals import acting_role, user_team_ids
+
+Effect = Callable[[Complaint, dict, object, datetime], dict]
+
+
+def enter_status(complaint: Complaint, status: str, now: datetime) -> None:
+    complaint.status = status
+    complaint.step_started_at = now
+    complaint.due_at = due_at_for(status, complaint.program, now)
+    if status == Status.VERIFICATION and complaint.forwarded_at is None:
+        complaint.forwarded_at = now
+    if status == Status.CLOSED:
+        complaint.closed_at = now
+
+
+def perform_action(
+    *, user, complaint_id: int, action: str, data: Mapping, expected_version: int | None = None
+) -> Complaint:
+    """Take `action` on the complaint as `user`.
+
+    Raises ActionNotAllowed (403), InvalidState (409), StaleVersion (412) or InputError (400);
+    on any error nothing is written.
+    """
+    with transaction.atomic():
+        complaint = Complaint.objects.select_for_update().select_related("reporter").get(pk=complaint_id)
+        rule = check_action(user, complaint, action, expected_version)
+        form = ActionForm(data=data, transition=rule, complaint=complaint)
+        if not form.is_valid():
+            raise InputError({name: [str(m) for m in messages] for name, messages in form.errors.items()})
+        now = timezone.now()
+        from_status = complaint.status
+        payload = EFFECTS.get(action, _no_effect)(complaint, form.cleaned_data, user, now)
+        _move(complaint, rule, now)
+        complaint.version += 1
+        complaint.save()
+        grants = sync_team_grants(complaint)
+        if grants["granted"] or grants["revoked"]:
+            payload["grants"] = grants
+        record_event(
+            complaint, actor=user, role=acting_role(user, rule.roles) or "", action=action, from_status=from_status,
+            note=form.cleaned_data.get(Field.NOTE, "") or "", payload=payload, at=now,
+        )
+    return complaint
+
+
+def _move(complaint: Complaint, rule: Transition, now: datetime) -> None:
+    if not rule.moves:
+        return
+    if rule.target == Status.CLOSED and not complaint.outcome:
+        complaint.outcome = rule.outcome
+    enter_status(complaint, rule.target, now)
+
+
+def _no_effect(complaint: Complaint, data: dict, user, now: datetime) -> dict:
+    return {}
+
+
+def _accept(complaint: Complaint, data: dict, user, now: datetime) -> dict:
+    complaint.is_confidential = bool(data.get(Field.CONFIDENTIAL))
+    if data.get(Field.ANONYMOUS):
+        complaint.is_anonymous = True
+        if complaint.reporter_id is not None:
+            # Marking anonymous erases what a channel may have captured: the reporter asked not to be known.
+            reporter = complaint.reporter
+            complaint.reporter = None
+            complaint.save(update_fields=["reporter"])
+            reporter.delete()
+        return {"anonymous": True, "confidential": complaint.is_confidential}
+    reporter = complaint.reporter or Reporter()
+    for field, attr in (
+        (Field.REPORTER_NAME, "name"), (Field.REPORTER_PHONE, "phone"),
+        (Field.REPORTER_NIK, "nik"), (Field.REPORTER_ADDRESS, "address"),
+    ):
+        if data.get(field):
+            setattr(reporter, attr, data[field])
+    reporter.allow_field_contact = bool(data.get(Field.ALLOW_FIELD_CONTACT))
+    reporter.save()
+    complaint.reporter = reporter
+    complaint.is_anonymous = False
+    # The event log is visible to roles that may not see the reporter: record that data exists, never what.
+    return {"anonymous": False, "confidential": complaint.is_confidential, "reporter_recorded": True}
+
+
+def _return(complaint: Complaint, data: dict, user, now: datetime) -> dict:
+    complaint.return_reason = data[Field.REASON]
+    if data[Field.REASON] == ReturnReason.NOT_AUTHORITY:
+        complaint.referred_to = data[Field.AGENCY]
+        complaint.outcome = Outcome.REFERRED
+    return {"reason": complaint.return_reason, "agency": complaint.referred_to}
+
+
+def _answer(complaint: Complaint, data: dict, user, now: datetime) -> dict:
+    complaint.answer = data[Field.ANSWER]
+    return {}
+
+
+def _submit_draft(complaint: Complaint, data: dict, user, now: datetime) -> dict:
+    complaint.draft_report = data[Field.DRAFT]
+    return {}
+
+
+def _assign(complaint: Complaint, data: dict, user, now: datetime) -> dict:
+    previous = complaint.assigned_team
+    team = data[Field.TEAM]
+    complaint.assigned_team = team
+    complaint.expected_arrival_at = data.get(Field.EXPECTED_ARRIVAL)
+    complaint.arrived_at = None
+    return {
+        "team": team.slug,
+        "previous_team": previous.slug if previous else None,
+        "expected_arrival": complaint.expected_arrival_at.isoformat() if complaint.expected_arrival_at else None,
+    }
+
+
+def _arrive(complaint: Complaint, data: dict, user, now: datetime) -> dict:
+    complaint.arrived_at = now
+    return {}
+
+
+def _handle(complaint: Complaint, data: dict, user, now: datetime) -> dict:
+    complaint.field_unable = False
+    return {}
+
+
+def _unable(complaint: Complaint, data: dict, user, now: datetime) -> dict:
+    complaint.field_unable = True
+    return {}
+
+
+def _report(complaint: Complaint, data: dict, user, now: datetime) -> dict:
+    team_ids = user_team_ids(user)
+    team_id = complaint.assigned_team_id if complaint.assigned_team_id in team_ids else min(team_ids)
+    FieldReport.objects.create(
+        complaint=complaint, team_id=team_id, author=user, findings=data[Field.FINDINGS],
+        action_taken=data[Field.ACTION_TAKEN], result=data[Field.RESULT],
+    )
+    return {"result": data[Field.RESULT]}
+
+
+def _informed(complaint: Complaint, data: dict, user, now: datetime) -> dict:
+    complaint.outcome = Outcome.UNFOUNDED if complaint.field_unable else Outcome.RESOLVED
+    return {"outcome": complaint.outcome}
+
+
+EFFECTS: dict[str, Effect] = {
+    "accept": _accept,
+    "return": _return,
+    "answer": _answer,
+    "submit_draft": _submit_draft,
+    "assign": _assign,
+    "reassign": _assign,
+    "arrive": _arrive,
+    "handle": _handle,
+    "unable": _unable,
+    "report": _report,
+    "informed": _informed,
+}

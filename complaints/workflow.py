@@ -1,0 +1,316 @@
+"""The SOP as data: statuses, outcomes, and the transition table.
+
+API, portal, services, tests and docs read this module; nothing else encodes the workflow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from roles.roles import Role
+
+if TYPE_CHECKING:
+    from complaints.models import Complaint
+
+
+class Status(models.TextChoices):
+    SUBMITTED = "submitted", _("Diterima")
+    SCREENING = "screening", _("Penyaringan")
+    VERIFICATION = "verification", _("Verifikasi")
+    FIELD_CHECK = "field_check", _("Cek lapangan")
+    DISPATCH = "dispatch", _("Penugasan")
+    REPORTING = "reporting", _("Pelaporan")
+    HEAD_REVIEW = "head_review", _("Telaah Kepala")
+    NOTIFICATION = "notification", _("Pemberitahuan")
+    CLOSED = "closed", _("Selesai")
+
+
+class Outcome(models.TextChoices):
+    RESOLVED = "resolved", _("Ditangani")
+    UNFOUNDED = "unfounded", _("Tidak terbukti")
+    RETURNED = "returned", _("Dikembalikan")
+    REFERRED = "referred", _("Dilimpahkan")
+    ANSWERED = "answered", _("Dijawab")
+    DUPLICATE = "duplicate", _("Duplikat")
+
+
+class Program(models.TextChoices):
+    """Which SOP applies: walk-in TRECKK posts, or the remote La-Lisa channels."""
+
+    TRECKK = "treckk", _("TRECKK (langsung)")
+    LALISA = "lalisa", _("La-Lisa (jarak jauh)")
+
+
+class ReturnReason(models.TextChoices):
+    INCOMPLETE = "incomplete", _("Data aduan tidak lengkap")
+    NOT_TRANTIBUM = "not_trantibum", _("Bukan gangguan trantibum atau pelanggaran Perda/Perkada")
+    NOT_AUTHORITY = "not_authority", _("Bukan kewenangan Satpol PP (dilimpahkan)")
+    UNREACHABLE = "unreachable", _("Pelapor tidak dapat dihubungi")
+    OTHER = "other", _("Lainnya")
+
+
+class Field(StrEnum):
+    """Inputs an action may take; `complaints.action_inputs` says the type of each."""
+
+    NOTE = "note"
+    REASON = "reason"
+    AGENCY = "agency"
+    ANSWER = "answer"
+    DRAFT = "draft"
+    TEAM = "team"
+    EXPECTED_ARRIVAL = "expected_arrival"
+    FINDINGS = "findings"
+    ACTION_TAKEN = "action_taken"
+    RESULT = "result"
+    ANONYMOUS = "anonymous"
+    CONFIDENTIAL = "confidential"
+    REPORTER_NAME = "reporter_name"
+    REPORTER_PHONE = "reporter_phone"
+    REPORTER_NIK = "reporter_nik"
+    REPORTER_ADDRESS = "reporter_address"
+    ALLOW_FIELD_CONTACT = "allow_field_contact"
+
+
+Guard = Callable[["Complaint"], bool]
+
+
+def is_information_request(complaint: Complaint) -> bool:
+    return complaint.kind == "information"
+
+
+def is_not_information_request(complaint: Complaint) -> bool:
+    return complaint.kind != "information"
+
+
+def has_no_team(complaint: Complaint) -> bool:
+    return complaint.assigned_team_id is None
+
+
+def has_team(complaint: Complaint) -> bool:
+    return complaint.assigned_team_id is not None
+
+
+def has_team_not_arrived(complaint: Complaint) -> bool:
+    return complaint.assigned_team_id is not None and complaint.arrived_at is None
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    label: str
+    source: Status
+    target: Status  # equal to source for actions that record without moving the case on
+    roles: frozenset[Role]
+    required: tuple[Field, ...] = ()
+    optional: tuple[Field, ...] = ()
+    outcome: Outcome | None = None
+    # The action exists in this state but only for complaints the guard admits (409 otherwise).
+    guard: Guard | None = None
+    guard_message: str = ""
+    # TRC actions act on a specific row: the acting user's team must hold `change` on it.
+    needs_row_grant: bool = False
+    description: str = ""
+
+    @property
+    def fields(self) -> tuple[Field, ...]:
+        return self.required + self.optional
+
+    @property
+    def moves(self) -> bool:
+        return self.target != self.source
+
+
+S = Status
+_REPORTER_FIELDS = (
+    Field.ANONYMOUS,
+    Field.CONFIDENTIAL,
+    Field.REPORTER_NAME,
+    Field.REPORTER_PHONE,
+    Field.REPORTER_NIK,
+    Field.REPORTER_ADDRESS,
+    Field.ALLOW_FIELD_CONTACT,
+)
+
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition(
+        "accept", _("Terima dan verifikasi"), S.SUBMITTED, S.SCREENING, frozenset({Role.OPERATOR}),
+        optional=(*_REPORTER_FIELDS, Field.NOTE),
+        description="Step 1: the Operator checks the report and records the reporter (or marks it anonymous).",
+    ),
+    Transition(
+        "forward", _("Teruskan ke Kasi/Kasubag"), S.SCREENING, S.VERIFICATION, frozenset({Role.OPERATOR}),
+        optional=(Field.NOTE,), guard=is_not_information_request,
+        guard_message=_("Permintaan informasi dijawab oleh Operator, tidak diteruskan."),
+        description="Step 2: a complaint within Satpol PP's remit goes on to verification.",
+    ),
+    Transition(
+        "return", _("Kembalikan ke pelapor"), S.SCREENING, S.CLOSED, frozenset({Role.OPERATOR}),
+        required=(Field.REASON,), optional=(Field.AGENCY, Field.NOTE), outcome=Outcome.RETURNED,
+        description="Step 2: not suitable; the reporter is told why. Reason `not_authority` refers it to an agency.",
+    ),
+    Transition(
+        "answer", _("Jawab permintaan informasi"), S.SCREENING, S.CLOSED, frozenset({Role.OPERATOR}),
+        required=(Field.ANSWER,), outcome=Outcome.ANSWERED, guard=is_information_request,
+        guard_message=_("Hanya permintaan informasi yang dapat dijawab langsung."),
+        description="Step 2: an information request is answered and closed.",
+    ),
+    Transition(
+        "submit_draft", _("Kirim konsep laporan"), S.VERIFICATION, S.FIELD_CHECK, frozenset({Role.KASI}),
+        required=(Field.DRAFT,),
+        description="Step 3: Kasi/Kasubag writes the draft report and asks the kecamatan post to check the facts.",
+    ),
+    Transition(
+        "return", _("Kembalikan ke pelapor"), S.VERIFICATION, S.CLOSED, frozenset({Role.KASI}),
+        required=(Field.REASON,), optional=(Field.AGENCY, Field.NOTE), outcome=Outcome.RETURNED,
+        description="Step 3: not suitable after verification; the reporter is told why.",
+    ),
+    Transition(
+        "confirm", _("Fakta terkonfirmasi"), S.FIELD_CHECK, S.DISPATCH, frozenset({Role.TRC}),
+        optional=(Field.NOTE,), needs_row_grant=True,
+        description="Step 4: the TRC post of the incident's kecamatan confirms the facts.",
+    ),
+    Transition(
+        "refute", _("Fakta tidak sesuai"), S.FIELD_CHECK, S.VERIFICATION, frozenset({Role.TRC}),
+        required=(Field.NOTE,), needs_row_grant=True,
+        description="Step 4: the facts do not match; back to Kasi/Kasubag with a note.",
+    ),
+    Transition(
+        "assign", _("Tugaskan tim"), S.DISPATCH, S.DISPATCH, frozenset({Role.KABID}),
+        required=(Field.TEAM,), optional=(Field.EXPECTED_ARRIVAL, Field.NOTE), guard=has_no_team,
+        guard_message=_("Sudah ada tim yang ditugaskan; gunakan tugaskan ulang."),
+        description="Step 5: Kabid assigns a TRC team; the team's group gets view/change on the complaint.",
+    ),
+    Transition(
+        "reassign", _("Tugaskan ulang"), S.DISPATCH, S.DISPATCH, frozenset({Role.KABID}),
+        required=(Field.TEAM,), optional=(Field.EXPECTED_ARRIVAL, Field.NOTE), guard=has_team,
+        guard_message=_("Belum ada tim yang ditugaskan; gunakan tugaskan."),
+        description="Step 5: Kabid moves the complaint to another team; the old team's grants are revoked.",
+    ),
+    Transition(
+        "arrive", _("Tiba di lokasi"), S.DISPATCH, S.DISPATCH, frozenset({Role.TRC}),
+        optional=(Field.NOTE,), guard=has_team_not_arrived, needs_row_grant=True,
+        guard_message=_("Kedatangan sudah dicatat atau belum ada tim."),
+        description="Step 5 (optional): the assigned team reports it is on scene.",
+    ),
+    Transition(
+        "handle", _("Sudah ditangani"), S.DISPATCH, S.REPORTING, frozenset({Role.TRC}),
+        optional=(Field.NOTE,), guard=has_team, needs_row_grant=True,
+        guard_message=_("Belum ada tim yang ditugaskan."),
+        description="Step 5: the assigned team has dealt with the incident.",
+    ),
+    Transition(
+        "unable", _("Tidak dapat ditindaklanjuti"), S.DISPATCH, S.REPORTING, frozenset({Role.TRC}),
+        required=(Field.NOTE,), guard=has_team, needs_row_grant=True,
+        guard_message=_("Belum ada tim yang ditugaskan."),
+        description="Step 5: the report was not accurate and cannot be followed up; the case will close as unfounded.",
+    ),
+    Transition(
+        "report", _("Kirim laporan lapangan"), S.REPORTING, S.HEAD_REVIEW, frozenset({Role.TRC}),
+        required=(Field.FINDINGS, Field.ACTION_TAKEN, Field.RESULT), needs_row_grant=True,
+        description="Step 6: the field report (findings, action taken, outcome; photos as attachments).",
+    ),
+    Transition(
+        "endorse", _("Beri catatan Kabid"), S.HEAD_REVIEW, S.HEAD_REVIEW, frozenset({Role.KABID}),
+        required=(Field.NOTE,),
+        description="Step 7 (optional): Kabid adds an endorsement note for the Kepala.",
+    ),
+    Transition(
+        "acknowledge", _("Setujui laporan"), S.HEAD_REVIEW, S.NOTIFICATION, frozenset({Role.KEPALA}),
+        optional=(Field.NOTE,),
+        description="Step 7: the Kepala acknowledges the report; the outcome goes to the reporter.",
+    ),
+    Transition(
+        "informed", _("Pelapor sudah diberi tahu"), S.NOTIFICATION, S.CLOSED, frozenset({Role.OPERATOR}),
+        optional=(Field.NOTE,),
+        description="Step 8: the reporter has been told the outcome (delivery confirmed, by phone or in person).",
+    ),
+)
+
+# SOP step number of each open status.
+STEP_OF: dict[Status, int] = {
+    S.SUBMITTED: 1,
+    S.SCREENING: 2,
+    S.VERIFICATION: 3,
+    S.FIELD_CHECK: 4,
+    S.DISPATCH: 5,
+    S.REPORTING: 6,
+    S.HEAD_REVIEW: 7,
+    S.NOTIFICATION: 8,
+}
+OPEN_STATUSES: tuple[Status, ...] = tuple(STEP_OF)
+
+# Whose queue a status sits in. TRC queues are further narrowed to the team's own rows.
+OWNER_OF: dict[Status, Role] = {
+    S.SUBMITTED: Role.OPERATOR,
+    S.SCREENING: Role.OPERATOR,
+    S.VERIFICATION: Role.KASI,
+    S.FIELD_CHECK: Role.TRC,
+    S.DISPATCH: Role.KABID,  # until a team is assigned; then the team acts
+    S.REPORTING: Role.TRC,
+    S.HEAD_REVIEW: Role.KEPALA,
+    S.NOTIFICATION: Role.OPERATOR,
+}
+
+# The SOP's own time per step (WAKTU), used to seed the editable SLA policy table.
+# Step 5 has a target and a hard limit that differ by program.
+SOP_TIME_LIMITS: dict[tuple[Status, Program], tuple[timedelta, timedelta]] = {}
+for _program in Program:
+    for _status, _minutes in {
+        S.SUBMITTED: 5,
+        S.SCREENING: 5,
+        S.VERIFICATION: 15,
+        S.FIELD_CHECK: 10,
+        S.REPORTING: 60,
+        S.HEAD_REVIEW: 10,
+        S.NOTIFICATION: 5,
+    }.items():
+        SOP_TIME_LIMITS[(_status, _program)] = (timedelta(minutes=_minutes), timedelta(minutes=_minutes))
+SOP_TIME_LIMITS[(S.DISPATCH, Program.TRECKK)] = (timedelta(hours=2), timedelta(hours=3))
+SOP_TIME_LIMITS[(S.DISPATCH, Program.LALISA)] = (timedelta(hours=3), timedelta(hours=5))
+
+ACTIONS: tuple[str, ...] = tuple(dict.fromkeys(t.action for t in TRANSITIONS))
+
+
+def transitions_from(status: str) -> tuple[Transition, ...]:
+    return tuple(t for t in TRANSITIONS if t.source == status)
+
+
+def find_transition(action: str, status: str) -> Transition | None:
+    for transition in TRANSITIONS:
+        if transition.action == action and transition.source == status:
+            return transition
+    return None
+
+
+def roles_for_action(action: str) -> frozenset[Role]:
+    return frozenset(role for t in TRANSITIONS if t.action == action for role in t.roles)
+
+
+def fields_for_action(action: str) -> tuple[tuple[Field, ...], tuple[Field, ...]]:
+    """(required, optional) for an action; an action name keeps one input shape in every state."""
+    for transition in TRANSITIONS:
+        if transition.action == action:
+            return transition.required, transition.optional
+    raise KeyError(action)
+
+
+def _check_table() -> None:
+    seen: set[tuple[str, str]] = set()
+    shapes: dict[str, tuple] = {}
+    for t in TRANSITIONS:
+        key = (t.action, t.source)
+        assert key not in seen, f"duplicate transition {key}"
+        seen.add(key)
+        shape = (t.required, t.optional)
+        assert shapes.setdefault(t.action, shape) == shape, f"action {t.action} changes its inputs"
+        assert (t.outcome is not None) == (t.target == S.CLOSED and t.action != "informed"), t.action
+
+
+_check_table()

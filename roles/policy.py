@@ -1,0 +1,121 @@
+"""The one permission policy: who sees which complaints, who may take which action, who sees the reporter.
+
+The API, the portal and the services all ask here; no view decides on its own.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+from guardian.shortcuts import get_objects_for_user
+
+from complaints.errors import ActionNotAllowed, InvalidState, StaleVersion
+from complaints.models import Complaint
+from complaints.workflow import Transition, find_transition, roles_for_action, transitions_from
+from roles.principals import acting_role, is_channel, user_roles
+from roles.roles import Role
+
+SEES_EVERYTHING = frozenset({Role.OPERATOR, Role.KEPALA})
+SEES_FROM_VERIFICATION = frozenset({Role.KASI, Role.KABID})
+
+
+def visible_complaints(user, queryset: QuerySet[Complaint] | None = None) -> QuerySet[Complaint]:
+    """Complaints the user may see (DESIGN.md section 3), as a lazy queryset."""
+    queryset = Complaint.objects.all() if queryset is None else queryset
+    if is_channel(user):
+        return queryset.filter(channel=user.channel)
+    roles = user_roles(user)
+    if roles & SEES_EVERYTHING:
+        return queryset
+    condition = Q(pk__in=[])
+    if roles & SEES_FROM_VERIFICATION:
+        condition |= Q(forwarded_at__isnull=False)
+    if Role.TRC in roles:
+        granted = get_objects_for_user(
+            user, "complaints.view_complaint", klass=Complaint.objects.all(),
+            use_groups=True, with_superuser=False, accept_global_perms=False,
+        )
+        condition |= Q(pk__in=granted.values("pk"))
+    return queryset.filter(condition)
+
+
+def can_view(user, complaint: Complaint) -> bool:
+    return visible_complaints(user, Complaint.objects.filter(pk=complaint.pk)).exists()
+
+
+def _row_granted(user, complaint: Complaint) -> bool:
+    return user.has_perm("complaints.change_complaint", complaint)
+
+
+def check_action(user, complaint: Complaint, action: str, expected_version: int | None = None) -> Transition:
+    """The transition the user may take now, or the reason they may not (403/409/412).
+
+    Visibility (404) is the caller's first check: a row the user cannot see does not exist for them.
+    """
+    action_roles = roles_for_action(action)
+    if not action_roles & user_roles(user):
+        raise ActionNotAllowed(_("Peran Anda tidak dapat melakukan tindakan ini."))
+    if expected_version is not None and expected_version != complaint.version:
+        raise StaleVersion(
+            _("Aduan ini sudah diubah oleh orang lain (versi %(current)s, Anda membuka versi %(yours)s). Muat ulang.")
+            % {"current": complaint.version, "yours": expected_version}
+        )
+    transition = find_transition(action, complaint.status)
+    if transition is None:
+        raise InvalidState(
+            _("Tindakan ini tidak tersedia pada status '%(status)s'.") % {"status": complaint.get_status_display()}
+        )
+    if acting_role(user, transition.roles) is None:
+        raise ActionNotAllowed(_("Pada langkah ini tindakan tersebut milik peran lain."))
+    if transition.guard is not None and not transition.guard(complaint):
+        raise InvalidState(str(transition.guard_message))
+    if transition.needs_row_grant and not _row_granted(user, complaint):
+        raise ActionNotAllowed(_("Aduan ini bukan tugas tim Anda."))
+    return transition
+
+
+def available_transitions(user, complaint: Complaint) -> list[Transition]:
+    """Exactly the actions this user may take on this complaint now (for action panels and the API)."""
+    roles = user_roles(user)
+    result = []
+    for transition in transitions_from(complaint.status):
+        if not transition.roles & roles:
+            continue
+        if transition.guard is not None and not transition.guard(complaint):
+            continue
+        if transition.needs_row_grant and not _row_granted(user, complaint):
+            continue
+        result.append(transition)
+    return result
+
+
+def may_create_complaints(user) -> bool:
+    """Operators record complaints from any channel, TRC posts record walk-ins; channels submit their own."""
+    return is_channel(user) or bool(user_roles(user) & {Role.OPERATOR, Role.TRC})
+
+
+class ReporterAccess(StrEnum):
+    FULL = "full"  # name, phone, NIK, address
+    CONTACT = "contact"  # only a phone number for field contact, with the reporter's consent
+    MASKED = "masked"  # nothing that identifies the reporter
+    ANONYMOUS = "anonymous"  # no reporter data is held (anonymous, or not recorded yet)
+
+
+def reporter_access(user, complaint: Complaint) -> ReporterAccess:
+    """What of the reporter this user may see on this complaint (DESIGN.md section 3)."""
+    if complaint.reporter_id is None:
+        return ReporterAccess.ANONYMOUS
+    roles = user_roles(user)
+    if roles & SEES_EVERYTHING:
+        return ReporterAccess.FULL
+    if complaint.is_confidential:
+        return ReporterAccess.MASKED
+    if Role.KASI in roles:
+        return ReporterAccess.FULL
+    if Role.TRC in roles and complaint.reporter.allow_field_contact:
+        return ReporterAccess.CONTACT
+    return ReporterAccess.MASKED
+
+
