@@ -182,7 +182,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "ComplaintStatusEnum": "complaints.workflow.Status",
+        "ComplaintKindEnum": "complaints.models.taxonomy.ComplaintKind",
+        "AttachmentKindEnum": "complaints.models.attachment.AttachmentKind",
+        "ReturnReasonEnum": "complaints.workflow.ReturnReason",
+        "OutcomeEnum": "complaints.workflow.Outcome",
+        "ChannelKindEnum": "complaints.models.channel.ChannelKind",
+        "FieldResultEnum": "complaints.models.field_report.FieldResult",
+    },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
 }
 

@@ -40,7 +40,7 @@ def perform_action(
     on any error nothing is written.
     """
     with transaction.atomic():
-        complaint = Complaint.objects.select_for_update().select_related("reporter").get(pk=complaint_id)
+        complaint = Complaint.objects.select_for_update(of=("self",)).select_related("reporter").get(pk=complaint_id)
         rule = check_action(user, complaint, action, expected_version)
         form = ActionForm(data=data, transition=rule, complaint=complaint)
         if not form.is_valid():
