@@ -10,7 +10,7 @@ from functools import cache
 from rest_framework import serializers
 
 from complaints.models import FieldResult
-from complaints.workflow import ACTIONS, Field, ReturnReason, TRANSITIONS, fields_for_action
+from complaints.workflow import ACTIONS, TRANSITIONS, Field, ReturnReason, fields_for_action
 
 _DESCRIPTIONS = {
     Field.NOTE: "Free note, kept in the timeline.",

@@ -7,7 +7,7 @@ import re
 from django.http import FileResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, parsers, status
 from rest_framework.exceptions import NotFound, ParseError, PermissionDenied
 from rest_framework.permissions import AllowAny
@@ -209,7 +209,9 @@ ACTION_VIEWS: dict[str, type[ComplaintActionView]] = {t.action: _action_view(t.a
 
 
 @extend_schema_view(
-    get=extend_schema(summary="Attachments of a complaint", responses={200: AttachmentSerializer(many=True), 404: PROBLEM}, tags=["complaints"]),
+    get=extend_schema(
+        summary="Attachments of a complaint", responses={200: AttachmentSerializer(many=True), 404: PROBLEM}, tags=["complaints"]
+    ),
     post=extend_schema(
         summary="Upload an attachment",
         description="Multipart upload. Reporter evidence (Operator, Kepala, channel) or field photos (the TRC team "

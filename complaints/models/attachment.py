@@ -32,6 +32,9 @@ class Attachment(models.Model):
         verbose_name = _("lampiran")
         verbose_name_plural = _("lampiran")
 
+    def __str__(self) -> str:
+        return f"{self.complaint_id}/{self.pk} ({self.content_type})"
+
     @property
     def extension(self) -> str:
         return {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp", "application/pdf": ".pdf"}.get(

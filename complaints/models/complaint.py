@@ -68,7 +68,9 @@ class Complaint(models.Model):
     answer = models.TextField(_("jawaban"), blank=True)
     duplicate_of = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="duplicates")
 
-    assigned_team = models.ForeignKey(Team, on_delete=models.PROTECT, null=True, blank=True, related_name="assignments", verbose_name=_("tim"))
+    assigned_team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, null=True, blank=True, related_name="assignments", verbose_name=_("tim")
+    )
     expected_arrival_at = models.DateTimeField(_("perkiraan tiba"), null=True, blank=True)
     arrived_at = models.DateTimeField(_("tiba di lokasi"), null=True, blank=True)
     field_unable = models.BooleanField(default=False, help_text="The field team found the report inaccurate.")

@@ -28,3 +28,6 @@ class FieldReport(models.Model):
     class Meta:
         verbose_name = _("laporan lapangan")
         verbose_name_plural = _("laporan lapangan")
+
+    def __str__(self) -> str:
+        return f"Field report for complaint {self.complaint_id}"

@@ -4,9 +4,8 @@ Guardian finds these by the `content_object` foreign key; filtering joins one in
 instead of the generic (content_type, object_pk text) pair, which matters at a million rows.
 """
 
-from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
-
 from django.db import models
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from complaints.models.complaint import Complaint
 

@@ -1,0 +1,43 @@
+# Everything a new machine needs, from only Python 3.11+ and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint openapi openapi-check ci clean demo
+
+$(STAMP): requirements/base.txt requirements/dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/base.txt -r requirements/dev.txt
+	touch $(STAMP)
+
+## run: install, migrate the SQLite database, load demo data and serve on http://127.0.0.1:8000
+run: $(STAMP)
+	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DEBUG=1 $(BIN)/python manage.py load_demo
+	@echo "TRECKK: http://$(HOST):$(PORT)/  (API docs: http://$(HOST):$(PORT)/api/docs/)"
+	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## test: the whole test suite (SQLite by default; set DATABASE_URL for PostgreSQL)
+test: $(STAMP)
+	DEBUG=1 $(BIN)/pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+## openapi: regenerate the committed OpenAPI file
+openapi: $(STAMP)
+	DEBUG=1 $(BIN)/python manage.py spectacular --validate --fail-on-warn --file openapi.yaml
+
+openapi-check: $(STAMP)
+	DEBUG=1 $(BIN)/python manage.py spectacular --validate --fail-on-warn --file $(VENV)/openapi.check.yaml
+	cmp -s $(VENV)/openapi.check.yaml openapi.yaml || (echo "openapi.yaml is out of date: run 'make openapi' and commit it." && exit 1)
+
+ci:
+	bash .ci/run
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media staticfiles .pytest_cache .ruff_cache

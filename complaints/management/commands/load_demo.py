@@ -1,0 +1,16 @@
+from django.core.management.base import BaseCommand
+
+from complaints.demo import DEMO_PASSWORD, load_demo
+
+
+class Command(BaseCommand):
+    help = "Load demo data: teams, one login per role and complaints standing in every SOP status."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--per-status", type=int, default=3, help="Complaints per status (default 3).")
+
+    def handle(self, *args, per_status: int, **options) -> None:
+        logins = load_demo(complaints_per_status=per_status)
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready. Logins (password for all: {DEMO_PASSWORD}):"))
+        for role, username in logins.items():
+            self.stdout.write(f"  {role:<22} {username}")
