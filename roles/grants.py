@@ -8,8 +8,6 @@ transition, so assignment grants and reassignment revokes in one place.
 
 from __future__ import annotations
 
-from functools import cache
-
 from django.contrib.auth.models import Permission
 
 from complaints.models import Complaint, ComplaintGroupObjectPermission, Team
@@ -18,7 +16,6 @@ from complaints.workflow import Status
 TEAM_PERMISSION_CODENAMES = ("view_complaint", "change_complaint")
 
 
-@cache
 def _team_permission_ids() -> tuple[int, ...]:
     return tuple(
         Permission.objects.filter(content_type__app_label="complaints", codename__in=TEAM_PERMISSION_CODENAMES)
