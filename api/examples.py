@@ -82,3 +82,47 @@ _ACTION_BODIES = {
 
 def action_examples(action: str) -> list[OpenApiExample]:
     return [OpenApiExample(f"{action} request", value=_ACTION_BODIES[action], request_only=True)]
+
+DISTRICTS = OpenApiExample(
+    "Kecamatan", response_only=True,
+    value=[{"slug": "paringin", "name": "Paringin", "latitude": "-2.330000", "longitude": "115.467000"}],
+)
+VILLAGES = OpenApiExample(
+    "Villages of Paringin", response_only=True, value=[{"id": 12, "name": "Paringin Kota", "district": "paringin"}]
+)
+CATEGORIES = OpenApiExample(
+    "Categories", response_only=True,
+    value=[
+        {"slug": "keributan", "kind": "trantibum", "name": "Keributan/perkelahian", "is_active": True},
+        {"slug": "pkl", "kind": "perda", "name": "Pedagang kaki lima di tempat terlarang", "is_active": True},
+    ],
+)
+TEAMS = OpenApiExample(
+    "Teams", response_only=True,
+    value=[
+        {"slug": "trc-paringin", "name": "TRC Pos Paringin", "district": "paringin", "is_active": True},
+        {"slug": "trc-markas", "name": "TRC Markas", "district": None, "is_active": True},
+    ],
+)
+ME = OpenApiExample(
+    "A TRC member", response_only=True,
+    value={"username": "trc-paringin", "full_name": "Anggota TRC Paringin", "roles": ["trc"], "teams": ["trc-paringin"]},
+)
+WORKFLOW = OpenApiExample(
+    "First rows of the table", response_only=True,
+    value=[{"action": "accept", "label": "Terima dan verifikasi", "source": "submitted", "target": "screening",
+            "roles": ["operator"], "required": [], "optional": ["anonymous", "confidential", "reporter_name", "note"],
+            "description": "Step 1: the Operator checks the report and records the reporter (or marks it anonymous)."}],
+)
+ATTACHMENT = OpenApiExample(
+    "A field photo", response_only=True,
+    value={"id": 41, "kind": "field_photo", "content_type": "image/jpeg", "size": 184320, "original_name": "IMG_2031.jpg",
+           "url": "http://127.0.0.1:8000/api/v1/complaints/7KQ3M-X9TA2/attachments/41/", "created_at": "2026-11-23T10:02:00+08:00"},
+)
+TOKEN_REQUEST = OpenApiExample("Log in", request_only=True, value={"username": "operator", "password": "your password"})
+TOKEN_RESPONSE = OpenApiExample("Token", response_only=True, value={"token": "9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b"})
+NOT_FOUND = OpenApiExample(
+    "Not visible", response_only=True, status_codes=["404"],
+    value={"type": "urn:treckk:error:not_found", "title": "Not Found", "status": 404, "code": "not_found",
+           "detail": "Tidak ditemukan."},
+)

@@ -1,7 +1,7 @@
 from django.urls import path
-from rest_framework.authtoken.views import obtain_auth_token
 
 from api import views
+from api.token import StaffTokenView
 
 app_name = "api"
 
@@ -25,5 +25,5 @@ urlpatterns = [
     path("teams/", views.TeamListView.as_view(), name="team-list"),
     path("workflow/", views.WorkflowView.as_view(), name="workflow"),
     path("me/", views.MeView.as_view(), name="me"),
-    path("auth/token/", obtain_auth_token, name="token"),
+    path("auth/token/", StaffTokenView.as_view(), name="token"),
 ]

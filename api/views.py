@@ -210,7 +210,8 @@ ACTION_VIEWS: dict[str, type[ComplaintActionView]] = {t.action: _action_view(t.a
 
 @extend_schema_view(
     get=extend_schema(
-        summary="Attachments of a complaint", responses={200: AttachmentSerializer(many=True), 404: PROBLEM}, tags=["complaints"]
+        summary="Attachments of a complaint", responses={200: AttachmentSerializer(many=True), 404: PROBLEM},
+        examples=[examples.ATTACHMENT], tags=["complaints"],
     ),
     post=extend_schema(
         summary="Upload an attachment",
@@ -218,6 +219,7 @@ ACTION_VIEWS: dict[str, type[ComplaintActionView]] = {t.action: _action_view(t.a
         "owning the step). 413 when too large; 400 when not JPEG/PNG/WebP/PDF by content.",
         request={"multipart/form-data": UploadSerializer},
         responses={201: AttachmentSerializer, 400: PROBLEM, 403: PROBLEM, 404: PROBLEM, 413: PROBLEM},
+        examples=[examples.ATTACHMENT],
         tags=["complaints"],
     ),
 )
@@ -243,6 +245,7 @@ class AttachmentListCreateView(generics.ListCreateAPIView):
     summary="Download an attachment",
     description="Served only to users who may see the complaint; attachments are never public files.",
     responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: PROBLEM},
+    examples=[examples.NOT_FOUND],
     tags=["complaints"],
 )
 class AttachmentDownloadView(APIView):
@@ -278,14 +281,17 @@ class QueueView(generics.ListAPIView):
         return {**super().get_serializer_context(), "now": timezone.now()}
 
 
-@extend_schema(summary="Kecamatan", responses={200: DistrictSerializer(many=True)}, tags=["reference"])
+@extend_schema(summary="Kecamatan", responses={200: DistrictSerializer(many=True)}, examples=[examples.DISTRICTS], tags=["reference"])
 class DistrictListView(generics.ListAPIView):
     serializer_class = DistrictSerializer
     queryset = District.objects.all()
     pagination_class = None
 
 
-@extend_schema(summary="Villages (desa/kelurahan)", responses={200: VillageSerializer(many=True)}, tags=["reference"])
+@extend_schema(
+    summary="Villages (desa/kelurahan)", description="Filter with `?district__slug=paringin`.",
+    responses={200: VillageSerializer(many=True)}, examples=[examples.VILLAGES], tags=["reference"],
+)
 class VillageListView(generics.ListAPIView):
     serializer_class = VillageSerializer
     pagination_class = None
@@ -295,14 +301,16 @@ class VillageListView(generics.ListAPIView):
         return Village.objects.select_related("district")
 
 
-@extend_schema(summary="Complaint categories", responses={200: CategorySerializer(many=True)}, tags=["reference"])
+@extend_schema(
+    summary="Complaint categories", responses={200: CategorySerializer(many=True)}, examples=[examples.CATEGORIES], tags=["reference"]
+)
 class CategoryListView(generics.ListAPIView):
     serializer_class = CategorySerializer
     queryset = Category.objects.filter(is_active=True)
     pagination_class = None
 
 
-@extend_schema(summary="TRC teams", responses={200: TeamSerializer(many=True)}, tags=["reference"])
+@extend_schema(summary="TRC teams", responses={200: TeamSerializer(many=True)}, examples=[examples.TEAMS], tags=["reference"])
 class TeamListView(generics.ListAPIView):
     serializer_class = TeamSerializer
     pagination_class = None
@@ -315,6 +323,7 @@ class TeamListView(generics.ListAPIView):
     summary="The SOP workflow table",
     description="Every transition: from which status, by which role, to which status, with which fields. No login needed.",
     responses={200: TransitionSerializer(many=True)},
+    examples=[examples.WORKFLOW],
     tags=["workflow"],
 )
 class WorkflowView(APIView):
@@ -325,7 +334,9 @@ class WorkflowView(APIView):
         return Response(TransitionSerializer(TRANSITIONS, many=True).data)
 
 
-@extend_schema(summary="Who am I", responses={200: MeSerializer}, tags=["auth"])
+@extend_schema(
+    summary="Who am I", description="The caller's roles and teams.", responses={200: MeSerializer}, examples=[examples.ME], tags=["auth"]
+)
 class MeView(APIView):
     def get(self, request: Request) -> Response:
         user = request.user
