@@ -9,7 +9,7 @@ tok() { curl -s -X POST $B/auth/token/ -d username=$1 -d password=treckk-demo-20
 OP=$(tok operator); KASI=$(tok kasi); KABID=$(tok kabid); TRC=$(tok trc-paringin); KEP=$(tok kepala)
 act() { # token code action json
   curl -s -o "$TMP" -w "%{http_code}" -H "Authorization: Token $1" -H 'Content-Type: application/json' -d "$4" $B/complaints/$2/actions/$3/
-  echo " $3 -> $(python3 -c 'import json;d=json.load(open(""$TMP""));print(d.get("status"), d.get("outcome",""), d.get("code",""), d.get("detail",""), d.get("errors",""))' 2>/dev/null)"
+  echo " $3 -> $(python3 -c 'import json,sys;d=json.load(open(sys.argv[1]));print(d.get("status"), d.get("outcome",""), d.get("code",""), d.get("detail",""), d.get("errors",""))' "$TMP" 2>/dev/null)"
 }
 CODE=$(curl -s -H "Authorization: Token $OP" -H 'Content-Type: application/json' -d '{"category":"keributan","description":"Pemuda mabuk ribut di depan Pasar Paringin","district":"paringin","channel_kind":"walk_in","reporter":{"name":"Rahmat","phone":"081234567890","allow_field_contact":true}}' $B/complaints/ | python3 -c 'import json,sys;d=json.load(sys.stdin);print(d["code"])')
 echo "created $CODE"
