@@ -10,6 +10,7 @@ from functools import cache
 from rest_framework import serializers
 
 from complaints.models import FieldResult
+from complaints.models.reporter import NIK_PATTERN, PHONE_PATTERN
 from complaints.workflow import ACTIONS, TRANSITIONS, Field, ReturnReason, fields_for_action
 
 _DESCRIPTIONS = {
@@ -34,8 +35,10 @@ def _drf_field(name: Field, required: bool) -> serializers.Field:
         return serializers.DateTimeField(**kwargs)
     if name in (Field.ANONYMOUS, Field.CONFIDENTIAL, Field.ALLOW_FIELD_CONTACT):
         return serializers.BooleanField(**kwargs)
+    if name == Field.REPORTER_PHONE:
+        return serializers.RegexField(PHONE_PATTERN, **kwargs)
     if name == Field.REPORTER_NIK:
-        return serializers.RegexField(r"^[0-9]{16}$", **kwargs)
+        return serializers.RegexField(NIK_PATTERN, **kwargs)
     return serializers.CharField(max_length=4000, **kwargs)
 
 

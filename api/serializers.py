@@ -18,6 +18,7 @@ from complaints.models import (
     Team,
     Village,
 )
+from complaints.models.reporter import NIK_PATTERN, PHONE_PATTERN
 from complaints.workflow import STEP_OF, Transition
 from roles.masking import reporter_view
 from roles.policy import ReporterAccess
@@ -133,8 +134,8 @@ class ComplaintDetailSerializer(ComplaintListSerializer):
 
 class ReporterInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
-    phone = serializers.RegexField(r"^\+?[0-9 ()-]{6,20}$", required=False, allow_blank=True, default="")
-    nik = serializers.RegexField(r"^[0-9]{16}$", required=False, allow_blank=True, default="")
+    phone = serializers.RegexField(PHONE_PATTERN, required=False, allow_blank=True, default="")
+    nik = serializers.RegexField(NIK_PATTERN, required=False, allow_blank=True, default="")
     address = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
     allow_field_contact = serializers.BooleanField(required=False, default=False)
 

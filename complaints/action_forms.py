@@ -9,15 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django import forms
-from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Complaint, FieldResult, Team
+from complaints.models.reporter import nik_validator, phone_validator
 from complaints.workflow import Field, ReturnReason, Transition, fields_for_action
 
 TEXT_LIMIT = 4000
-phone_validator = RegexValidator(r"^\+?[0-9 ()-]{6,20}$", _("Nomor telepon tidak valid."))
-nik_validator = RegexValidator(r"^[0-9]{16}$", _("NIK terdiri dari 16 angka."))
 
 
 def _text(label: str, limit: int = TEXT_LIMIT) -> Callable[[bool], forms.Field]:

@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from guardian.shortcuts import get_objects_for_user
 
-from complaints.errors import ActionNotAllowed, InvalidState, StaleVersion
+from complaints.errors import ActionNotAllowed, InvalidState, StaleVersion, WorkflowError
 from complaints.models import Complaint
 from complaints.workflow import Transition, find_transition, roles_for_action, transitions_from
 from roles.principals import acting_role, is_channel, user_roles
@@ -67,28 +67,26 @@ def check_action(user, complaint: Complaint, action: str, expected_version: int 
         raise InvalidState(
             _("Tindakan ini tidak tersedia pada status '%(status)s'.") % {"status": complaint.get_status_display()}
         )
-    if acting_role(user, transition.roles) is None:
-        raise ActionNotAllowed(_("Pada langkah ini tindakan tersebut milik peran lain."))
-    if transition.guard is not None and not transition.guard(complaint):
-        raise InvalidState(str(transition.guard_message))
-    if transition.needs_row_grant and not _row_granted(user, complaint):
-        raise ActionNotAllowed(_("Aduan ini bukan tugas tim Anda."))
+    refusal = _refusal(user, complaint, transition)
+    if refusal is not None:
+        raise refusal
     return transition
+
+
+def _refusal(user, complaint: Complaint, transition: Transition) -> WorkflowError | None:
+    """Why this user may not take this transition (which exists in the complaint's state), or None."""
+    if acting_role(user, transition.roles) is None:
+        return ActionNotAllowed(_("Pada langkah ini tindakan tersebut milik peran lain."))
+    if transition.guard is not None and not transition.guard(complaint):
+        return InvalidState(str(transition.guard_message))
+    if transition.needs_row_grant and not _row_granted(user, complaint):
+        return ActionNotAllowed(_("Aduan ini bukan tugas tim Anda."))
+    return None
 
 
 def available_transitions(user, complaint: Complaint) -> list[Transition]:
     """Exactly the actions this user may take on this complaint now (for action panels and the API)."""
-    roles = user_roles(user)
-    result = []
-    for transition in transitions_from(complaint.status):
-        if not transition.roles & roles:
-            continue
-        if transition.guard is not None and not transition.guard(complaint):
-            continue
-        if transition.needs_row_grant and not _row_granted(user, complaint):
-            continue
-        result.append(transition)
-    return result
+    return [t for t in transitions_from(complaint.status) if _refusal(user, complaint, t) is None]
 
 
 def may_create_complaints(user) -> bool:
