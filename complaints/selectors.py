@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from complaints.models import Complaint, ComplaintEvent
 from complaints.workflow import OWNER_OF, Status
@@ -17,24 +17,45 @@ def complaint_list(user) -> QuerySet[Complaint]:
     return visible_complaints(user).select_related(*LIST_RELATIONS)
 
 
-def queue_condition(roles: frozenset[Role]) -> Q:
+def role_queue_condition(role: Role) -> Q:
     """Whose turn it is, per DESIGN.md section 3; a dispatch case is the Kabid's until a team is assigned."""
-    condition = Q(pk__in=[])
-    for role in roles:
-        statuses = [status for status, owner in OWNER_OF.items() if owner == role and status != Status.DISPATCH]
-        if statuses:
-            condition |= Q(status__in=statuses)
-    if Role.KABID in roles:
+    condition = Q(status__in=[s for s, owner in OWNER_OF.items() if owner == role and s != Status.DISPATCH])
+    if role == Role.KABID:
         condition |= Q(status=Status.DISPATCH, assigned_team__isnull=True)
-    if Role.TRC in roles:
+    if role == Role.TRC:
         # Visibility already limits TRC to its own rows; an assigned dispatch case is the team's to act on.
         condition |= Q(status=Status.DISPATCH, assigned_team__isnull=False)
     return condition
 
 
-def queue_for(user) -> QuerySet[Complaint]:
-    """The user's work queue, most urgent first."""
-    return complaint_list(user).filter(queue_condition(user_roles(user))).order_by("due_at", "id")
+def queue_condition(roles: frozenset[Role]) -> Q:
+    condition = Q(pk__in=[])
+    for role in roles:
+        condition |= role_queue_condition(role)
+    return condition
+
+
+def queue_for(user, role: Role | None = None) -> QuerySet[Complaint]:
+    """The user's work queue (all their roles, or one of them), most urgent first."""
+    roles = user_roles(user)
+    condition = queue_condition(roles) if role is None else (role_queue_condition(role) if role in roles else Q(pk__in=[]))
+    return complaint_list(user).filter(condition).order_by(F("due_at").asc(nulls_last=True), "id")
+
+
+def queue_counts(user) -> dict[Role, int]:
+    """How many cases wait in each of the user's role queues, in one query."""
+    roles = [role for role in Role if role in user_roles(user)]
+    if not roles:
+        return {}
+    counts = visible_complaints(user).aggregate(
+        **{str(role): Count("pk", filter=role_queue_condition(role)) for role in roles}
+    )
+    return {role: counts[str(role)] for role in roles}
+
+
+def in_flight(user) -> QuerySet[Complaint]:
+    """Every open case the user may see, most urgent first (the Kabid's and Kepala's oversight view)."""
+    return complaint_list(user).exclude(status=Status.CLOSED).order_by(F("due_at").asc(nulls_last=True), "id")
 
 
 def complaint_detail(user, code: str) -> Complaint:

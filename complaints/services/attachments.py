@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -51,27 +53,47 @@ def attachment_kind_for(user, complaint: Complaint) -> str:
     raise ActionNotAllowed(_("Peran Anda tidak dapat menambah lampiran pada aduan ini sekarang."))
 
 
-def add_attachment(*, user, complaint: Complaint, upload: UploadedFile) -> Attachment:
-    if complaint.status == Status.CLOSED:
-        raise ActionNotAllowed(_("Aduan sudah selesai; lampiran tidak dapat ditambah."))
-    kind = attachment_kind_for(user, complaint)
+def checked_content_type(upload: UploadedFile) -> str:
+    """The upload's real type, or the InputError (413 when too large) that refuses it."""
     limit = settings.TRECKK_MAX_ATTACHMENT_BYTES
     if upload.size > limit:
-        raise FileTooLarge(
-            {"file": [_("Berkas terlalu besar (maksimal %(mb)s MB).") % {"mb": limit // (1024 * 1024)}]}
-        )
+        message = _("Berkas %(name)s terlalu besar (maksimal %(mb)s MB).")
+        raise FileTooLarge({"file": [message % {"name": upload.name or "", "mb": limit // (1024 * 1024)}]})
     content_type = sniff_content_type(upload)
     if content_type is None:
-        raise InputError({"file": [_("Jenis berkas tidak didukung. Gunakan %(types)s.") % {"types": ALLOWED_DESCRIPTION}]})
+        message = _("Jenis berkas %(name)s tidak didukung. Gunakan %(types)s.")
+        raise InputError({"file": [message % {"name": upload.name or "", "types": ALLOWED_DESCRIPTION}]})
+    return content_type
+
+
+def store_attachments(*, user, complaint: Complaint, uploads: Sequence[UploadedFile], kind: str) -> list[Attachment]:
+    """Check every file first, then store all of them in one transaction: all or none."""
+    checked = [(upload, checked_content_type(upload)) for upload in uploads]
+    stored = []
     with transaction.atomic():
-        attachment = Attachment(
-            complaint=complaint, kind=kind, content_type=content_type, size=upload.size,
-            original_name=(upload.name or "")[:200], uploaded_by=None if is_channel(user) else user,
-        )
-        attachment.file.save("upload", upload, save=False)
-        attachment.save()
-        record_event(
-            complaint, actor=user, role=acting_role(user, frozenset(Role)) or "", action="attach",
-            from_status=complaint.status, payload={"attachment": attachment.pk, "kind": kind},
-        )
-    return attachment
+        for upload, content_type in checked:
+            attachment = Attachment(
+                complaint=complaint, kind=kind, content_type=content_type, size=upload.size,
+                original_name=(upload.name or "")[:200], uploaded_by=None if is_channel(user) else user,
+            )
+            attachment.file.save("upload", upload, save=False)
+            attachment.save()
+            record_event(
+                complaint, actor=user, role=acting_role(user, frozenset(Role)) or "", action="attach",
+                from_status=complaint.status, payload={"attachment": attachment.pk, "kind": kind},
+            )
+            stored.append(attachment)
+    return stored
+
+
+def add_attachments(*, user, complaint: Complaint, uploads: Sequence[UploadedFile]) -> list[Attachment]:
+    if complaint.status == Status.CLOSED:
+        raise ActionNotAllowed(_("Aduan sudah selesai; lampiran tidak dapat ditambah."))
+    if not uploads:
+        raise InputError({"file": [_("Pilih sedikitnya satu berkas.")]})
+    kind = attachment_kind_for(user, complaint)
+    return store_attachments(user=user, complaint=complaint, uploads=uploads, kind=kind)
+
+
+def add_attachment(*, user, complaint: Complaint, upload: UploadedFile) -> Attachment:
+    return add_attachments(user=user, complaint=complaint, uploads=[upload])[0]

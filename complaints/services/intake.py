@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from complaints.errors import ActionNotAllowed, InputError
-from complaints.models import Category, Channel, ChannelKind, Complaint, District, Reporter, Village
+from complaints.models import AttachmentKind, Category, Channel, ChannelKind, Complaint, District, Reporter, Village
 from complaints.models.channel import program_for_kind
+from complaints.services.attachments import checked_content_type, store_attachments
 from complaints.services.events import record_event
 from complaints.services.transitions import enter_status
 from complaints.workflow import Status
@@ -56,11 +59,16 @@ class IntakeResult:
     created: bool
 
 
-def submit_complaint(*, user, data: ComplaintInput) -> IntakeResult:
-    """Record a new complaint in `submitted`. Idempotent per (channel, external_ref)."""
+def submit_complaint(*, user, data: ComplaintInput, uploads: Sequence[UploadedFile] = ()) -> IntakeResult:
+    """Record a new complaint in `submitted`, with the reporter's evidence files.
+
+    Idempotent per (channel, external_ref). Every file is checked before anything is written.
+    """
     if not may_create_complaints(user):
         raise ActionNotAllowed(_("Peran Anda tidak dapat mencatat aduan."))
     _validate(data)
+    for upload in uploads:
+        checked_content_type(upload)
     channel: Channel | None = user.channel if is_channel(user) else None
     channel_kind = channel.kind if channel else data.channel_kind
     if channel and data.external_ref:
@@ -70,6 +78,7 @@ def submit_complaint(*, user, data: ComplaintInput) -> IntakeResult:
     try:
         with transaction.atomic():
             complaint = _create(user, channel, channel_kind, data)
+            store_attachments(user=user, complaint=complaint, uploads=uploads, kind=AttachmentKind.EVIDENCE)
     except IntegrityError:
         # A concurrent retry of the same message won the race: answer with its complaint.
         existing = Complaint.objects.filter(channel=channel, external_ref=data.external_ref).first()
