@@ -44,3 +44,7 @@ class InputError(WorkflowError):
     def __init__(self, errors: dict[str, list[str]], message: str = "Invalid input.") -> None:
         super().__init__(message)
         self.errors = errors
+
+    def summary(self) -> str:
+        """All messages on one line, for places that show no per-field errors."""
+        return " ".join(str(message) for messages in self.errors.values() for message in messages)

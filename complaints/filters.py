@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -16,18 +17,21 @@ class ComplaintFilter(django_filters.FilterSet):
     step = django_filters.TypedChoiceFilter(
         choices=[(n, str(n)) for n in STEP_OF.values()], coerce=int, method="filter_step", label=_("Langkah SOP"),
     )
-    outcome = django_filters.ChoiceFilter(choices=Outcome.choices, label=_("Hasil"))
-    kind = django_filters.ChoiceFilter(choices=ComplaintKind.choices, label=_("Jenis"))
+    outcome = django_filters.ChoiceFilter(choices=Outcome.choices, label=_("Hasil"), empty_label=_("Semua"))
+    kind = django_filters.ChoiceFilter(choices=ComplaintKind.choices, label=_("Jenis"), empty_label=_("Semua"))
     district = django_filters.ModelChoiceFilter(
-        queryset=District.objects.all(), to_field_name="slug", label=_("Kecamatan")
+        queryset=District.objects.all(), to_field_name="slug", label=_("Kecamatan"), empty_label=_("Semua")
     )
     category = django_filters.ModelChoiceFilter(
-        queryset=Category.objects.all(), to_field_name="slug", label=_("Kategori")
+        queryset=Category.objects.all(), to_field_name="slug", label=_("Kategori"), empty_label=_("Semua")
     )
-    channel_kind = django_filters.ChoiceFilter(choices=ChannelKind.choices, label=_("Kanal"))
-    program = django_filters.ChoiceFilter(choices=Program.choices, label=_("Program"))
+    channel_kind = django_filters.ChoiceFilter(choices=ChannelKind.choices, label=_("Kanal"), empty_label=_("Semua"))
+    program = django_filters.ChoiceFilter(choices=Program.choices, label=_("Program"), empty_label=_("Semua"))
     team = django_filters.CharFilter(field_name="assigned_team__slug", label=_("Tim"))
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Lewat tenggat"))
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue", label=_("Lewat tenggat"),
+        widget=forms.Select(choices=[("", _("Semua")), ("true", _("Ya")), ("false", _("Tidak"))]),
+    )
     q = django_filters.CharFilter(method="filter_text", label=_("Cari"))
     created_after = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte", label=_("Dari tanggal"))
     created_before = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte", label=_("Sampai tanggal"))

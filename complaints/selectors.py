@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 
-from complaints.models import Complaint, ComplaintEvent
+from complaints.models import Complaint, ComplaintEvent, Team
 from complaints.workflow import OWNER_OF, Status
 from roles.policy import visible_complaints
 from roles.principals import user_roles
 from roles.roles import Role
+
+User = get_user_model()
 
 LIST_RELATIONS = ("category", "district", "village", "assigned_team", "reporter", "channel")
 
@@ -53,8 +56,10 @@ def queue_counts(user) -> dict[Role, int]:
     return {role: counts[str(role)] for role in roles}
 
 
-def in_flight(user) -> QuerySet[Complaint]:
-    """Every open case the user may see, most urgent first (the Kabid's and Kepala's oversight view)."""
+def oversight_list(user, *, include_closed: bool = False) -> QuerySet[Complaint]:
+    """Every case the user may see: open ones most urgent first, or all of them newest first."""
+    if include_closed:
+        return complaint_list(user).order_by("-created_at", "-id")
     return complaint_list(user).exclude(status=Status.CLOSED).order_by(F("due_at").asc(nulls_last=True), "id")
 
 
@@ -74,3 +79,27 @@ def complaint_events(complaint: Complaint) -> QuerySet[ComplaintEvent]:
 
 def events_prefetch() -> Prefetch:
     return Prefetch("events", queryset=ComplaintEvent.objects.select_related("actor").order_by("created_at", "id"))
+
+
+ASSIGNED_STATUSES = (Status.DISPATCH, Status.REPORTING)
+BOARD_ROWS_PER_TEAM = 25
+
+
+def team_board() -> QuerySet[Team]:
+    """Active teams with their post, members and open assignments (most urgent first), in a fixed number of queries."""
+    open_assignments = (
+        Complaint.objects.filter(status__in=ASSIGNED_STATUSES)
+        .select_related("category", "district")
+        .order_by(F("due_at").asc(nulls_last=True), "id")
+    )
+    active_members = User.objects.filter(is_active=True).order_by("username")
+    return (
+        Team.objects.filter(is_active=True)
+        .select_related("district", "group")
+        .annotate(load=Count("assignments", filter=Q(assignments__status__in=ASSIGNED_STATUSES)))
+        .prefetch_related(
+            Prefetch("assignments", queryset=open_assignments[:BOARD_ROWS_PER_TEAM], to_attr="open_assignments"),
+            Prefetch("group__user_set", queryset=active_members, to_attr="active_members"),
+        )
+        .order_by(F("district__name").asc(nulls_last=True), "name")
+    )

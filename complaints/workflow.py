@@ -278,6 +278,17 @@ SOP_TIME_LIMITS[(S.DISPATCH, Program.LALISA)] = (timedelta(hours=3), timedelta(h
 ACTIONS: tuple[str, ...] = tuple(dict.fromkeys(t.action for t in TRANSITIONS))
 
 
+# Timeline entries that are not transitions: recording the complaint and adding a file.
+OTHER_EVENT_LABELS = {"submit": _("Aduan dicatat"), "attach": _("Lampiran ditambahkan")}
+
+
+def action_label(action: str) -> str:
+    """The words for an event's action on a timeline; the first transition's label names the action."""
+    if action in OTHER_EVENT_LABELS:
+        return str(OTHER_EVENT_LABELS[action])
+    return next((str(t.label) for t in TRANSITIONS if t.action == action), action)
+
+
 def transitions_from(status: str) -> tuple[Transition, ...]:
     return tuple(t for t in TRANSITIONS if t.source == status)
 

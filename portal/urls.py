@@ -1,11 +1,22 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from portal import views
+from portal.views import cases, dispatch, intake, queues
 
 app_name = "portal"
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
+    path("", queues.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(template_name="registration/login.html", redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("queue/<str:role>/", queues.role_queue, name="queue"),
+    path("cases/", queues.cases, name="cases"),
+    path("cases/<str:code>/", cases.case_detail, name="case"),
+    path("cases/<str:code>/actions/<str:action>/", cases.case_action, name="case-action"),
+    path("cases/<str:code>/photos/", cases.case_photos, name="case-photos"),
+    path("cases/<str:code>/attachments/<int:pk>/", cases.attachment_file, name="attachment"),
+    path("cases/<str:code>/attachments/<int:pk>/thumbnail/", cases.attachment_thumbnail, name="attachment-thumbnail"),
+    path("cases/<str:code>/receipt/", intake.receipt, name="receipt"),
+    path("dispatch/", dispatch.board, name="dispatch"),
+    path("intake/", intake.walk_in, name="intake"),
+    path("intake/villages/", intake.villages, name="villages"),
 ]

@@ -94,6 +94,16 @@ def may_create_complaints(user) -> bool:
     return is_channel(user) or bool(user_roles(user) & {Role.OPERATOR, Role.TRC})
 
 
+def may_dispatch(user) -> bool:
+    """The Kabid assigns field teams (SOP step 5) and so sees the dispatch board."""
+    return Role.KABID in user_roles(user)
+
+
+def may_view_receipt(user, complaint: Complaint) -> bool:
+    """Whoever recorded a walk-in prints its receipt, even a TRC post that cannot open the case itself."""
+    return complaint.created_by_id == getattr(user, "pk", None) or can_view(user, complaint)
+
+
 class ReporterAccess(StrEnum):
     FULL = "full"  # name, phone, NIK, address
     CONTACT = "contact"  # only a phone number for field contact, with the reporter's consent

@@ -1,0 +1,87 @@
+"""The walk-in intake form: what a kecamatan office writes down when a citizen reports in person."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from complaints.models import Category, District, Village
+from complaints.models.reporter import nik_validator, phone_validator
+from complaints.services.intake import ComplaintInput, ReporterInput
+
+DESCRIPTION_LIMIT = 4000
+MAX_PHOTOS = 5
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleImageField(forms.FileField):
+    """Several photos in one input; their type and size are checked by the attachment service."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*,application/pdf", "multiple": True}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        if len(files) > MAX_PHOTOS:
+            raise forms.ValidationError(_("Paling banyak %(max)s berkas.") % {"max": MAX_PHOTOS})
+        return [super(MultipleImageField, self).clean(f, initial) for f in files]
+
+
+class WalkInForm(forms.Form):
+    category = forms.ModelChoiceField(label=_("Kategori"), queryset=Category.objects.filter(is_active=True))
+    description = forms.CharField(
+        label=_("Uraian aduan"), max_length=DESCRIPTION_LIMIT, widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Apa yang terjadi, kapan, siapa yang terlibat."),
+    )
+    district = forms.ModelChoiceField(label=_("Kecamatan"), queryset=District.objects.all())
+    village = forms.ModelChoiceField(label=_("Desa/kelurahan"), queryset=Village.objects.none(), required=False)
+    address = forms.CharField(label=_("Alamat/lokasi kejadian"), max_length=255, required=False)
+    latitude = forms.DecimalField(label=_("Lintang"), max_digits=9, decimal_places=6, min_value=-90, max_value=90, required=False)
+    longitude = forms.DecimalField(label=_("Bujur"), max_digits=9, decimal_places=6, min_value=-180, max_value=180, required=False)
+    incident_at = forms.DateTimeField(
+        label=_("Waktu kejadian"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    anonymous = forms.BooleanField(label=_("Pelapor ingin anonim (tanpa data diri)"), required=False)
+    confidential = forms.BooleanField(label=_("Rahasiakan identitas pelapor"), required=False)
+    reporter_name = forms.CharField(label=_("Nama pelapor"), max_length=150, required=False)
+    reporter_phone = forms.CharField(label=_("Telepon pelapor"), max_length=32, required=False, validators=[phone_validator])
+    reporter_nik = forms.CharField(label=_("NIK pelapor"), max_length=16, required=False, validators=[nik_validator])
+    reporter_address = forms.CharField(label=_("Alamat pelapor"), max_length=500, required=False)
+    allow_field_contact = forms.BooleanField(label=_("Pelapor bersedia dihubungi tim lapangan"), required=False)
+    photos = MultipleImageField(label=_("Foto/bukti"), required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        district_id = self.data.get("district") or self.initial.get("district")
+        if district_id:
+            self.fields["village"].queryset = Village.objects.filter(district_id=getattr(district_id, "pk", district_id))
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        has_reporter = any(cleaned.get(name) for name in ("reporter_name", "reporter_phone", "reporter_nik", "reporter_address"))
+        if cleaned.get("anonymous") and has_reporter:
+            message = _("Aduan anonim tidak boleh berisi data pelapor. Kosongkan data pelapor atau hapus centang anonim.")
+            self.add_error("anonymous", message)
+        elif not cleaned.get("anonymous") and not (cleaned.get("reporter_name") or cleaned.get("reporter_phone")):
+            self.add_error("reporter_name", _("Isi nama atau telepon pelapor, atau centang anonim."))
+        if (cleaned.get("latitude") is None) != (cleaned.get("longitude") is None):
+            self.add_error("longitude", _("Isi lintang dan bujur bersama-sama, atau kosongkan keduanya."))
+        return cleaned
+
+    def complaint_input(self) -> ComplaintInput:
+        data = self.cleaned_data
+        return ComplaintInput(
+            category=data["category"], description=data["description"], district=data["district"],
+            village=data.get("village"), address=data.get("address", ""), latitude=data.get("latitude"),
+            longitude=data.get("longitude"), incident_at=data.get("incident_at"), anonymous=data["anonymous"],
+            confidential=data["confidential"],
+            reporter=ReporterInput(
+                name=data["reporter_name"], phone=data["reporter_phone"], nik=data["reporter_nik"],
+                address=data["reporter_address"], allow_field_contact=data["allow_field_contact"],
+            ),
+        )

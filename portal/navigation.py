@@ -1,0 +1,65 @@
+"""The portal's navigation: one entry per queue the user works, with its count, and the pages their roles open."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from complaints.selectors import queue_counts
+from roles.policy import may_create_complaints, may_dispatch
+from roles.principals import user_roles
+from roles.roles import Role
+
+QUEUE_LABELS = {
+    Role.OPERATOR: gettext_lazy("Antrean Operator"),
+    Role.KASI: gettext_lazy("Verifikasi"),
+    Role.KABID: gettext_lazy("Penugasan"),
+    Role.TRC: gettext_lazy("Tugas tim"),
+    Role.KEPALA: gettext_lazy("Telaah Kepala"),
+}
+
+
+@dataclass(frozen=True)
+class NavItem:
+    key: str
+    label: str
+    url: str
+    count: int | None = None
+
+
+def queue_label(role: Role) -> str:
+    return str(QUEUE_LABELS[role])
+
+
+def nav_items(user) -> list[NavItem]:
+    items = [
+        NavItem(f"queue-{role}", queue_label(role), reverse("portal:queue", args=[role]), count)
+        for role, count in queue_counts(user).items()
+    ]
+    if user_roles(user):
+        items.append(NavItem("cases", _("Semua aduan"), reverse("portal:cases")))
+    if may_dispatch(user):
+        items.append(NavItem("dispatch", _("Papan penugasan"), reverse("portal:dispatch")))
+    if may_create_complaints(user):
+        items.append(NavItem("intake", _("Aduan langsung"), reverse("portal:intake")))
+    return items
+
+
+def navigation(request: HttpRequest) -> dict:
+    """Context processor; the counts query runs only when a page draws the navigation."""
+    if not request.user.is_authenticated:
+        return {}
+    return {"nav": SimpleLazyObject(lambda: nav_items(request.user))}
+
+
+def home_url(user) -> str:
+    """Where a user lands after logging in: their first queue."""
+    roles = [role for role in Role if role in user_roles(user)]
+    if roles:
+        return reverse("portal:queue", args=[roles[0]])
+    return reverse("portal:cases")

@@ -1,0 +1,67 @@
+"""Dates in WITA, SLA wording, and small display helpers for the portal's templates."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django import template
+from django.utils import formats, timezone
+from django.utils.timesince import timesince, timeuntil
+from django.utils.translation import gettext as _
+
+from complaints.workflow import action_label
+from roles.roles import Role
+
+register = template.Library()
+
+# Balangan is in Central Indonesian Time; TIME_ZONE is Asia/Makassar, so local time is WITA.
+ZONE_LABEL = "WITA"
+SOON = 0.25  # under a quarter of the step's window left counts as "soon"
+
+
+@register.filter
+def wita(value: datetime | None, fmt: str = "SHORT_DATETIME_FORMAT") -> str:
+    if value is None:
+        return ""
+    return f"{formats.date_format(timezone.localtime(value), fmt)} {ZONE_LABEL}"
+
+
+@register.filter
+def age(value: datetime | None) -> str:
+    return timesince(value, timezone.now(), depth=1) if value else ""
+
+
+@register.simple_tag
+def sla_state(complaint) -> dict[str, str]:
+    """How the current step stands against its time limit: a CSS class and the words for it."""
+    due = complaint.due_at
+    if due is None or not complaint.is_open:
+        return {"css": "done", "text": ""}
+    now = timezone.now()
+    if due <= now:
+        return {"css": "late", "text": _("lewat %(span)s") % {"span": timesince(due, now, depth=2)}}
+    window = (due - complaint.step_started_at).total_seconds() or 1
+    css = "soon" if (due - now).total_seconds() / window < SOON else "ok"
+    return {"css": css, "text": _("sisa %(span)s") % {"span": timeuntil(due, now, depth=2)}}
+
+
+@register.filter
+def map_link(complaint) -> str:
+    """A link to the spot on OpenStreetMap: a link only, the portal itself loads nothing from outside."""
+    if complaint.latitude is None or complaint.longitude is None:
+        return ""
+    lat, lng = complaint.latitude, complaint.longitude
+    return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lng}#map=17/{lat}/{lng}"
+
+
+@register.filter
+def event_label(action: str) -> str:
+    return action_label(action)
+
+
+@register.filter
+def role_label(code: str) -> str:
+    try:
+        return Role(code).label
+    except ValueError:
+        return code

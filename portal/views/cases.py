@@ -1,0 +1,187 @@
+"""The case page: facts, reporter as the policy allows, attachments, timeline, and this user's actions."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from complaints.action_forms import ActionForm
+from complaints.errors import InputError, WorkflowError
+from complaints.models import Complaint
+from complaints.selectors import complaint_detail, complaint_events
+from complaints.services.attachments import add_attachments, attachment_kind_for
+from complaints.services.transitions import perform_action
+from complaints.workflow import find_transition
+from portal.navigation import home_url
+from portal.views.dispatch import board_response
+from roles.masking import reporter_view
+from roles.policy import available_transitions, can_view, check_action
+
+THUMBNAIL_SIZE = (320, 320)
+
+
+class InvalidInput(Exception):
+    """A form the portal itself draws came back malformed (a stale or hand-made page)."""
+
+    status = 400
+
+
+def visible_case(request: HttpRequest, code: str) -> Complaint:
+    """A case the user may not see answers 404, exactly like one that does not exist."""
+    try:
+        return complaint_detail(request.user, code)
+    except Complaint.DoesNotExist:
+        raise Http404(_("Aduan tidak ditemukan.")) from None
+
+
+def case_context(
+    request: HttpRequest, complaint: Complaint, *, failed: ActionForm | None = None,
+    alert: str = "", photo_errors: list[str] | None = None,
+) -> dict:
+    forms = []
+    for transition in available_transitions(request.user, complaint):
+        if failed is not None and failed.transition.action == transition.action:
+            forms.append(failed)
+        else:
+            forms.append(ActionForm(transition=transition, complaint=complaint, auto_id=f"id_{transition.action}_%s", label_suffix=""))
+    return {
+        "complaint": complaint,
+        "reporter": reporter_view(request.user, complaint),
+        "events": complaint_events(complaint),
+        "attachments": list(complaint.attachments.all()),
+        "action_forms": forms,
+        "may_add_photos": _may_add_photos(request.user, complaint),
+        "photo_errors": photo_errors or [],
+        "alert": alert,
+        "back_url": home_url(request.user),
+        "nav_key": "",
+    }
+
+
+def _may_add_photos(user, complaint: Complaint) -> bool:
+    # The same rule the attachment service applies; asked here only to decide whether to draw the form.
+    if not complaint.is_open:
+        return False
+    try:
+        attachment_kind_for(user, complaint)
+    except WorkflowError:
+        return False
+    return True
+
+
+def _render_case(request: HttpRequest, complaint: Complaint, *, status: int = 200, **extra) -> HttpResponse:
+    template = "portal/case.html#case-body" if request.htmx else "portal/case.html"
+    return render(request, template, case_context(request, complaint, **extra), status=status)
+
+
+@login_required
+def case_detail(request: HttpRequest, code: str) -> HttpResponse:
+    return _render_case(request, visible_case(request, code))
+
+
+@login_required
+@require_POST
+def case_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
+    complaint = visible_case(request, code)
+    from_board = request.POST.get("return_to") == "dispatch"
+    version = request.POST.get("version", "")
+    try:
+        if not version.isdigit():
+            raise InvalidInput(_("Formulir tidak lengkap. Muat ulang halaman lalu coba lagi."))
+        perform_action(
+            user=request.user, complaint_id=complaint.pk, action=action, data=request.POST, expected_version=int(version)
+        )
+    except InputError as error:
+        if from_board:
+            return board_response(request, alert=f"{complaint.code}: {error.summary()}", status=422)
+        return _render_case(request, complaint, status=422, failed=_failed_form(request, complaint, action, error))
+    except (WorkflowError, InvalidInput) as error:
+        status = getattr(error, "status", 400)
+        if from_board:
+            return board_response(request, alert=f"{complaint.code}: {error}", status=status)
+        return _render_case(request, visible_case(request, code), status=status, alert=str(error))
+    transition = find_transition(action, complaint.status)
+    done = _("%(action)s: selesai untuk aduan %(code)s.") % {"action": transition.label, "code": complaint.code}
+    messages.success(request, done)
+    if from_board:
+        return board_response(request) if request.htmx else redirect("portal:dispatch")
+    if not can_view(request.user, complaint):
+        # The step has passed to someone else: back to the user's queue, which no longer lists the case.
+        url = home_url(request.user)
+        return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+    if request.htmx:
+        return _render_case(request, visible_case(request, code))
+    return redirect("portal:case", code=code)
+
+
+def _failed_form(request: HttpRequest, complaint: Complaint, action: str, error: InputError) -> ActionForm:
+    transition = check_action(request.user, complaint, action)
+    form = ActionForm(
+        data=request.POST, transition=transition, complaint=complaint, auto_id=f"id_{action}_%s", label_suffix=""
+    )
+    form.is_valid()
+    if not form.errors:
+        for name, problems in error.errors.items():
+            form.add_error(name if name in form.fields else None, problems)
+    return form
+
+
+@login_required
+@require_POST
+def case_photos(request: HttpRequest, code: str) -> HttpResponse:
+    complaint = visible_case(request, code)
+    try:
+        stored = add_attachments(user=request.user, complaint=complaint, uploads=request.FILES.getlist("file"))
+    except InputError as error:
+        problems = [str(p) for problems in error.errors.values() for p in problems]
+        return _render_case(request, complaint, status=error.status, photo_errors=problems)
+    except WorkflowError as error:
+        return _render_case(request, complaint, status=error.status, alert=str(error))
+    messages.success(request, _("%(count)s foto tersimpan.") % {"count": len(stored)})
+    if request.htmx:
+        return _render_case(request, visible_case(request, code))
+    return redirect("portal:case", code=code)
+
+
+@login_required
+def attachment_file(request: HttpRequest, code: str, pk: int) -> FileResponse:
+    attachment = _attachment(request, code, pk)
+    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    response["Content-Disposition"] = f'inline; filename="{attachment.pk}{attachment.extension}"'
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_required
+def attachment_thumbnail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """A small JPEG, so a phone in the field does not download a 10 MB photo to show a preview."""
+    attachment = _attachment(request, code, pk)
+    if not attachment.content_type.startswith("image/"):
+        raise Http404(_("Lampiran ini bukan gambar."))
+    try:
+        with attachment.file.open("rb") as stored, Image.open(stored) as image:
+            preview = ImageOps.exif_transpose(image).convert("RGB")
+            preview.thumbnail(THUMBNAIL_SIZE)
+            buffer = BytesIO()
+            preview.save(buffer, "JPEG", quality=80)
+    except (UnidentifiedImageError, OSError):
+        raise Http404(_("Gambar tidak dapat dibaca.")) from None
+    response = HttpResponse(buffer.getvalue(), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+def _attachment(request: HttpRequest, code: str, pk: int):
+    complaint = visible_case(request, code)
+    attachment = complaint.attachments.filter(pk=pk).first()
+    if attachment is None:
+        raise Http404(_("Lampiran tidak ditemukan."))
+    return attachment
