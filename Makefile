@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint openapi openapi-check ci clean demo
+.PHONY: run test test-browser lint openapi openapi-check ci clean demo
 
 $(STAMP): requirements/base.txt requirements/dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,9 +21,14 @@ run: $(STAMP)
 	@echo "TRECKK: http://$(HOST):$(PORT)/  (API docs: http://$(HOST):$(PORT)/api/docs/)"
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-## test: the whole test suite (SQLite by default; set DATABASE_URL for PostgreSQL)
+## test: the whole test suite but the browser tests (SQLite by default; set DATABASE_URL for PostgreSQL)
 test: $(STAMP)
-	DEBUG=1 $(BIN)/pytest -q
+	DEBUG=1 $(BIN)/pytest -q -m "not browser"
+
+## test-browser: only the browser tests: headless Debian Chromium (/usr/bin/chromium or TRECKK_CHROMIUM)
+## against a live server; they skip without it unless TRECKK_REQUIRE_BROWSER=1. Screenshots: .venv/screenshots/
+test-browser: $(STAMP)
+	DEBUG=1 $(BIN)/pytest -q -m browser tests/browser
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
