@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from complaints.models import Category, ChannelKind, Complaint, ComplaintKind, District
+from complaints.models import Category, ChannelKind, Complaint, ComplaintKind, District, Team
 from complaints.workflow import STEP_OF, Outcome, Program, Status
 
 
@@ -27,7 +27,9 @@ class ComplaintFilter(django_filters.FilterSet):
     )
     channel_kind = django_filters.ChoiceFilter(choices=ChannelKind.choices, label=_("Kanal"), empty_label=_("Semua"))
     program = django_filters.ChoiceFilter(choices=Program.choices, label=_("Program"), empty_label=_("Semua"))
-    team = django_filters.CharFilter(field_name="assigned_team__slug", label=_("Tim"))
+    team = django_filters.ModelChoiceFilter(
+        field_name="assigned_team", queryset=Team.objects.all(), to_field_name="slug", label=_("Tim"), empty_label=_("Semua")
+    )
     overdue = django_filters.BooleanFilter(
         method="filter_overdue", label=_("Lewat tenggat"),
         widget=forms.Select(choices=[("", _("Semua")), ("true", _("Ya")), ("false", _("Tidak"))]),
