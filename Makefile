@@ -41,6 +41,19 @@ openapi-check: $(STAMP)
 	DEBUG=1 $(BIN)/python manage.py spectacular --validate --fail-on-warn --file $(VENV)/openapi.check.yaml
 	cmp -s $(VENV)/openapi.check.yaml openapi.yaml || (echo "openapi.yaml is out of date: run 'make openapi' and commit it." && exit 1)
 
+## messages: update the English catalog (locale/en/LC_MESSAGES/django.po) from the code and compile it;
+## then translate every new or fuzzy entry, run it again, and commit both django.po and django.mo
+MESSAGES_OPTS := -l en --ignore=$(VENV) --ignore=staticfiles --ignore=tests --no-obsolete
+.PHONY: messages messages-check
+messages: $(STAMP)
+	DEBUG=1 $(BIN)/python manage.py makemessages $(MESSAGES_OPTS)
+	DEBUG=1 $(BIN)/python manage.py compilemessages -l en --ignore=$(VENV)
+
+## messages-check: fail when a string in the code is missing from the catalog, an entry is untranslated or fuzzy,
+## or django.mo does not match django.po (needs GNU gettext)
+messages-check: $(STAMP)
+	$(BIN)/python scripts/check_messages.py $(MESSAGES_OPTS)
+
 ci:
 	bash .ci/run
 
