@@ -85,3 +85,19 @@ class WalkInForm(forms.Form):
                 address=data["reporter_address"], allow_field_contact=data["allow_field_contact"],
             ),
         )
+
+
+class DropdownMultiple(forms.SelectMultiple):
+    """One dropdown for a filter that the API lets take several values: a list box is clumsy on a phone."""
+
+    allow_multiple_selected = False
+
+
+def compact_filter_form(form: forms.Form) -> None:
+    """Shape the shared complaint filters for the portal's filter bar."""
+    if "status" in form.fields:
+        form.fields["status"].widget = DropdownMultiple()
+        form.fields["status"].choices = [("", _("Semua yang terbuka")), *form.fields["status"].choices]
+    for name in ("created_after", "created_before"):
+        if name in form.fields:
+            form.fields[name].widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

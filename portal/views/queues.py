@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from complaints.filters import ComplaintFilter
 from complaints.selectors import oversight_list, queue_for
+from portal.forms import compact_filter_form
 from portal.navigation import home_url, queue_label
 from roles.principals import user_roles
 from roles.roles import Role
@@ -47,7 +48,7 @@ def cases(request: HttpRequest) -> HttpResponse:
     """Every case the user may see: open ones by urgency, or any status the filter asks for."""
     if not user_roles(request.user):
         raise PermissionDenied(_("Akun Anda belum memiliki peran."))
-    queryset = oversight_list(request.user, include_closed=bool(request.GET.getlist("status")))
+    queryset = oversight_list(request.user, include_closed=any(request.GET.getlist("status")))
     return _list_page(
         request, queryset, title=_("Semua aduan"), nav_key="cases", filter_names=OVERSIGHT_FILTERS, show_status=True,
         empty=_("Tidak ada aduan yang cocok dengan saringan ini."),
@@ -58,10 +59,14 @@ def _list_page(
     request: HttpRequest, queryset: QuerySet, *, title: str, nav_key: str, filter_names: tuple[str, ...],
     show_status: bool, empty: str,
 ) -> HttpResponse:
-    filterset = ComplaintFilter(request.GET or None, queryset=queryset, request=request)
+    data = request.GET.copy()
+    # The status dropdown's first option ("all open") sends an empty value: that means no status filter.
+    data.setlist("status", [value for value in data.getlist("status") if value])
+    filterset = ComplaintFilter(data or None, queryset=queryset, request=request)
     for name in list(filterset.form.fields):
         if name not in filter_names:
             del filterset.form.fields[name]
+    compact_filter_form(filterset.form)
     valid = not filterset.is_bound or filterset.is_valid()
     rows = filterset.qs if valid else queryset.none()
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))

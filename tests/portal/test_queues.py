@@ -137,3 +137,21 @@ def test_oversight_lists_open_cases_and_closed_on_request(one_of_each, portal_as
 
 def test_oversight_never_shows_a_trc_another_teams_case(one_of_each, portal_as):
     assert _codes(portal_as("trc_halong").get("/cases/")) == set()
+
+
+def test_status_dropdown_all_open_means_no_status_filter(one_of_each, portal_as):
+    client = portal_as(Role.KEPALA)
+    everything_open = _codes(client.get("/cases/"))
+    assert _codes(client.get("/cases/", {"status": ""})) == everything_open
+    assert one_of_each[Status.CLOSED].code not in everything_open
+    page = client.get("/cases/", {"status": "closed"}).content.decode()
+    assert '<option value="closed" selected>' in page
+    assert "multiple" not in page.split('name="status"', 1)[1].split(">", 1)[0]
+
+
+def test_date_filters_take_the_browsers_iso_dates(one_of_each, portal_as):
+    client = portal_as(Role.KEPALA)
+    today = one_of_each[Status.SUBMITTED].created_at.date().isoformat()
+    assert one_of_each[Status.SUBMITTED].code in _codes(client.get("/cases/", {"created_after": today}))
+    assert _codes(client.get("/cases/", {"created_before": "2000-01-01"})) == set()
+    assert 'type="date"' in client.get("/cases/").content.decode()
