@@ -62,15 +62,11 @@ class WalkInForm(forms.Form):
             self.fields["village"].queryset = Village.objects.filter(district_id=getattr(district_id, "pk", district_id))
 
     def clean(self) -> dict:
+        # The intake service checks the rest (anonymous without data, village in kecamatan, coordinates in
+        # pairs) and the view puts its answers on the fields; at the desk a reporter is also always recorded.
         cleaned = super().clean()
-        has_reporter = any(cleaned.get(name) for name in ("reporter_name", "reporter_phone", "reporter_nik", "reporter_address"))
-        if cleaned.get("anonymous") and has_reporter:
-            message = _("Aduan anonim tidak boleh berisi data pelapor. Kosongkan data pelapor atau hapus centang anonim.")
-            self.add_error("anonymous", message)
-        elif not cleaned.get("anonymous") and not (cleaned.get("reporter_name") or cleaned.get("reporter_phone")):
+        if not cleaned.get("anonymous") and not (cleaned.get("reporter_name") or cleaned.get("reporter_phone")):
             self.add_error("reporter_name", _("Isi nama atau telepon pelapor, atau centang anonim."))
-        if (cleaned.get("latitude") is None) != (cleaned.get("longitude") is None):
-            self.add_error("longitude", _("Isi lintang dan bujur bersama-sama, atau kosongkan keduanya."))
         return cleaned
 
     def complaint_input(self) -> ComplaintInput:

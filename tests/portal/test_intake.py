@@ -84,7 +84,7 @@ BAD_INPUTS = [
     ({"reporter_name": "", "reporter_phone": ""}, "reporter_name", "Isi nama atau telepon pelapor, atau centang anonim."),
     ({"reporter_phone": "12ab"}, "reporter_phone", ""),
     ({"reporter_nik": "123"}, "reporter_nik", ""),
-    ({"latitude": "-2.3"}, "longitude", "Isi lintang dan bujur bersama-sama"),
+    ({"latitude": "-2.3"}, "latitude", "Isi lintang dan bujur bersama-sama"),
     ({"latitude": "95", "longitude": "115"}, "latitude", "lebih kecil dari atau sama dengan 90"),
     ({"description": "x" * 4001}, "description", "paling banyak 4000 karakter"),
 ]
