@@ -19,10 +19,10 @@ from complaints.models import Complaint
 from complaints.selectors import complaint_detail, complaint_events
 from complaints.services.attachments import add_attachments, attachment_kind_for
 from complaints.services.transitions import perform_action
-from complaints.workflow import find_transition
+from complaints.workflow import Field, Transition, find_transition
 from portal.navigation import home_url
 from portal.views.dispatch import board_response
-from roles.masking import reporter_view
+from roles.masking import ReporterView, reporter_view
 from roles.policy import available_transitions, can_view, check_action
 
 THUMBNAIL_SIZE = (320, 320)
@@ -46,15 +46,19 @@ def case_context(
     request: HttpRequest, complaint: Complaint, *, failed: ActionForm | None = None,
     alert: str = "", photo_errors: list[str] | None = None,
 ) -> dict:
+    reporter = reporter_view(request.user, complaint)
     forms = []
     for transition in available_transitions(request.user, complaint):
         if failed is not None and failed.transition.action == transition.action:
             forms.append(failed)
         else:
-            forms.append(ActionForm(transition=transition, complaint=complaint, auto_id=f"id_{transition.action}_%s", label_suffix=""))
+            forms.append(ActionForm(
+                transition=transition, complaint=complaint, initial=_current_values(transition, reporter),
+                auto_id=f"id_{transition.action}_%s", label_suffix="",
+            ))
     return {
         "complaint": complaint,
-        "reporter": reporter_view(request.user, complaint),
+        "reporter": reporter,
         "events": complaint_events(complaint),
         "attachments": list(complaint.attachments.all()),
         "action_forms": forms,
@@ -63,6 +67,17 @@ def case_context(
         "alert": alert,
         "back_url": home_url(request.user),
         "nav_key": "",
+    }
+
+
+def _current_values(transition: Transition, reporter: ReporterView) -> dict:
+    """Accepting rewrites the reporter flags, so the form starts from what is recorded, not from blanks."""
+    if transition.action != "accept":
+        return {}
+    return {
+        Field.ANONYMOUS: reporter.anonymous, Field.CONFIDENTIAL: reporter.confidential,
+        Field.REPORTER_NAME: reporter.name, Field.REPORTER_PHONE: reporter.phone, Field.REPORTER_NIK: reporter.nik,
+        Field.REPORTER_ADDRESS: reporter.address, Field.ALLOW_FIELD_CONTACT: bool(reporter.allow_field_contact),
     }
 
 

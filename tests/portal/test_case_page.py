@@ -262,3 +262,24 @@ def test_closed_case_has_no_actions(complaint_in, portal_as):
     page = _page(portal_as(Role.OPERATOR), complaint_in(Status.CLOSED))
     assert "Aduan ini sudah selesai." in page
     assert not ACTION_FORM.findall(page)
+
+
+def test_accept_form_starts_from_what_the_walk_in_recorded(complaint_in, portal_as):
+    complaint = complaint_in(Status.SUBMITTED, confidential=True, allow_field_contact=True)
+    page = _page(portal_as(Role.OPERATOR), complaint)
+    assert re.search(r'name="confidential"[^>]*checked', page)
+    assert re.search(r'name="allow_field_contact"[^>]*checked', page)
+    assert f'name="reporter_name" value="{NAME}"' in page.replace(' maxlength="150"', "")
+
+
+def test_accepting_the_prefilled_form_keeps_the_flags(client, complaint_in, users):
+    complaint = complaint_in(Status.SUBMITTED, confidential=True, allow_field_contact=True)
+    client.force_login(users[Role.OPERATOR])
+    page = client.get(f"/cases/{complaint.code}/").content.decode()
+    form = page.split('action="/cases/', 1)[1].split("</form>", 1)[0]
+    data = dict(re.findall(r'<input type="(?:hidden|text)" name="(\w+)" value="([^"]*)"', form))
+    data.update({name: "on" for name in re.findall(r'<input type="checkbox" name="(\w+)"[^>]*checked', form)})
+    response = client.post(f"/cases/{complaint.code}/actions/accept/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    complaint.refresh_from_db()
+    assert complaint.is_confidential and complaint.reporter.allow_field_contact and complaint.reporter.name == NAME
