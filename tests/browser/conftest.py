@@ -84,7 +84,7 @@ def browser() -> Iterator[Browser]:
             playwright.stop()
 
 
-def _open_page(browser: Browser, request: pytest.FixtureRequest, options: dict) -> Iterator[Page]:
+def _open_page(browser: Browser, request: pytest.FixtureRequest, options: dict, label: str = "") -> Iterator[Page]:
     context: BrowserContext = browser.new_context(**CONTEXT_DEFAULTS, **options)
     context.set_default_timeout(DEFAULT_TIMEOUT_MS)
     page = context.new_page()
@@ -92,7 +92,7 @@ def _open_page(browser: Browser, request: pytest.FixtureRequest, options: dict) 
     report = getattr(request.node, "report_call", None)
     if report is not None and report.failed:
         try:
-            path = shoot(page, f"FAILED-{request.node.nodeid}")
+            path = shoot(page, f"FAILED-{request.node.nodeid}{label}")
             print(f"screenshot of the failed test: {path}")
         except Exception as exc:  # a broken page must not hide the test's own failure
             print(f"no screenshot of the failed test: {exc}")
@@ -109,6 +109,25 @@ def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
 def phone_page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
     """A phone-sized touch page (360x740), like a TRC member's in the field."""
     yield from _open_page(browser, request, PHONE)
+
+
+@pytest.fixture
+def new_page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Callable[..., Page]]:
+    """Open more pages, each in its own context, like another person at another device.
+
+    new_page() is a desktop page, new_page(phone=True) a phone page; other keywords go to browser.new_context
+    (e.g. java_script_enabled=False). All close when the test ends.
+    """
+    opened: list[Iterator[Page]] = []
+
+    def open_one(*, phone: bool = False, **options) -> Page:
+        pages = _open_page(browser, request, {**(PHONE if phone else DESKTOP), **options}, label=f"-{len(opened) + 1}")
+        opened.append(pages)
+        return next(pages)
+
+    yield open_one
+    for pages in reversed(opened):
+        next(pages, None)  # the rest of _open_page: a screenshot if the test failed, then close the context
 
 
 @pytest.fixture
