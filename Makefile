@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-browser lint openapi openapi-check ci clean demo
+.PHONY: run test test-browser screenshots lint openapi openapi-check ci clean demo
 
 $(STAMP): requirements/base.txt requirements/dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,14 @@ test: $(STAMP)
 ## against a live server; they skip without it unless TRECKK_REQUIRE_BROWSER=1. Screenshots: .venv/screenshots/
 test-browser: $(STAMP)
 	DEBUG=1 $(BIN)/pytest -q -m browser tests/browser
+
+## screenshots: each queue, a case, the dispatch board, intake and a receipt at 1280 and 360 px into
+## .venv/screenshots/ (needs Debian's chromium); the two the README shows are copied to docs/screenshots/
+screenshots: $(STAMP)
+	rm -rf $(VENV)/screenshots
+	DEBUG=1 $(BIN)/pytest -q -m browser tests/browser/test_screenshots.py
+	mkdir -p docs/screenshots
+	$(BIN)/python -c "import sys; from PIL import Image; [Image.open(f'$(VENV)/screenshots/{n}.png').save(f'docs/screenshots/{n}.png', optimize=True) for n in sys.argv[1:]]" queue-operator-desktop case-trc-phone
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

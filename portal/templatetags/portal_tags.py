@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django import template
 from django.utils import formats, timezone
@@ -16,6 +16,7 @@ register = template.Library()
 
 # Balangan is in Central Indonesian Time; TIME_ZONE is Asia/Makassar, so local time is WITA.
 ZONE_LABEL = "WITA"
+MINUTE = timedelta(minutes=1)
 SOON = 0.25  # under a quarter of the step's window left counts as "soon"
 
 
@@ -39,7 +40,11 @@ def sla_state(complaint) -> dict[str, str]:
         return {"css": "done", "text": ""}
     now = timezone.now()
     if due <= now:
+        if now - due < MINUTE:
+            return {"css": "late", "text": _("baru lewat tenggat")}
         return {"css": "late", "text": _("lewat %(span)s") % {"span": timesince(due, now, depth=2)}}
+    if due - now < MINUTE:
+        return {"css": "soon", "text": _("kurang dari 1 menit lagi")}
     window = (due - complaint.step_started_at).total_seconds() or 1
     css = "soon" if (due - now).total_seconds() / window < SOON else "ok"
     return {"css": css, "text": _("sisa %(span)s") % {"span": timeuntil(due, now, depth=2)}}

@@ -58,10 +58,6 @@ def test_kasi_gets_access_denied_on_the_dispatch_board(page: Page, portal: Porta
     expect(page.locator("section.waiting")).to_have_count(0)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "portal bug: without JavaScript a successful action redirects to the case page, which draws the success flash "
-    "twice (base.html's #messages and case.html's #case-body both loop over `messages`; dispatch.html's #board too)"
-))
 def test_an_action_works_without_javascript_and_says_so_once(new_page: Callable[..., Page], portal: Portal) -> None:
     code = make_case(Status.SUBMITTED).code
     page = new_page(java_script_enabled=False)
