@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "roles",
     "api",
     "portal",
+    "channels",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -209,3 +212,12 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Background work (outbox delivery): Django's tasks API with the database backend, so one machine needs
+# nothing else; `manage.py run_worker` runs it.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+TRECKK_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("TRECKK_OUTBOX_MAX_ATTEMPTS", "8"))
+TRECKK_OUTBOX_FIRST_RETRY_SECONDS = int(os.environ.get("TRECKK_OUTBOX_FIRST_RETRY_SECONDS", "30"))
+TRECKK_OUTBOX_MAX_RETRY_SECONDS = int(os.environ.get("TRECKK_OUTBOX_MAX_RETRY_SECONDS", "3600"))
+TRECKK_OUTBOX_LEASE_SECONDS = int(os.environ.get("TRECKK_OUTBOX_LEASE_SECONDS", "120"))
+TRECKK_HTTP_TIMEOUT_SECONDS = float(os.environ.get("TRECKK_HTTP_TIMEOUT_SECONDS", "10"))

@@ -18,6 +18,7 @@ from complaints.models.channel import program_for_kind
 from complaints.services.attachments import checked_content_type, store_attachments
 from complaints.services.events import record_event
 from complaints.services.transitions import enter_status
+from complaints.signals import complaint_submitted
 from complaints.workflow import Status
 from roles.policy import may_create_complaints
 from roles.principals import acting_role, is_channel
@@ -79,6 +80,7 @@ def submit_complaint(*, user, data: ComplaintInput, uploads: Sequence[UploadedFi
         with transaction.atomic():
             complaint = _create(user, channel, channel_kind, data)
             store_attachments(user=user, complaint=complaint, uploads=uploads, kind=AttachmentKind.EVIDENCE)
+            complaint_submitted.send(sender=Complaint, complaint=complaint, user=user)
     except IntegrityError:
         # A concurrent retry of the same message won the race: answer with its complaint.
         existing = Complaint.objects.filter(channel=channel, external_ref=data.external_ref).first()

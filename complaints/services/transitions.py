@@ -12,6 +12,7 @@ from complaints.action_forms import ActionForm
 from complaints.errors import InputError
 from complaints.models import Complaint, FieldReport, Reporter
 from complaints.services.events import record_event
+from complaints.signals import complaint_transitioned
 from complaints.sla import due_at_for
 from complaints.workflow import Field, Outcome, ReturnReason, Status, Transition
 from roles.grants import sync_team_grants
@@ -57,6 +58,9 @@ def perform_action(
         record_event(
             complaint, actor=user, role=acting_role(user, rule.roles) or "", action=action, from_status=from_status,
             note=form.cleaned_data.get(Field.NOTE, "") or "", payload=payload, at=now,
+        )
+        complaint_transitioned.send(
+            sender=Complaint, complaint=complaint, action=action, from_status=from_status, user=user, data=form.cleaned_data
         )
     return complaint
 

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ChannelsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "channels"
+    verbose_name = _("Kanal pesan")
+
+    def ready(self) -> None:
+        from channels import notifications  # noqa: F401  (connects the complaint-change receivers)

@@ -1,0 +1,143 @@
+"""Conversations with citizens over messaging channels, and the outbox of messages to them and to integrators."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from complaints.models import Channel, Complaint
+
+
+class Conversation(models.Model):
+    """Everything one sender wrote on one channel: the Operator's inbox groups messages this way."""
+
+    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="conversations")
+    sender_id = models.CharField(_("ID pengirim"), max_length=128, help_text="WhatsApp wa_id, Telegram chat id, or the channel's own id.")
+    sender_name = models.CharField(_("nama pengirim"), max_length=150, blank=True)
+    sender_phone = models.CharField(_("telepon pengirim"), max_length=32, blank=True)
+    last_message_at = models.DateTimeField(default=timezone.now, db_index=True)
+    last_inbound_at = models.DateTimeField(null=True, blank=True)
+    unread_count = models.PositiveIntegerField(default=0)
+    complaints = models.ManyToManyField(Complaint, blank=True, related_name="conversations")
+
+    class Meta:
+        ordering = ["-last_message_at"]
+        verbose_name = _("percakapan")
+        verbose_name_plural = _("percakapan")
+        constraints = [models.UniqueConstraint(fields=["channel", "sender_id"], name="conversation_unique_sender")]
+
+    def __str__(self) -> str:
+        return f"{self.channel} · {self.sender_name or self.sender_id}"
+
+
+class InboundMessage(models.Model):
+    """One message a citizen sent, normalized; unique per (channel, external id) so provider retries store nothing new."""
+
+    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="inbound_messages")
+    conversation = models.ForeignKey(Conversation, on_delete=models.PROTECT, related_name="inbound_messages")
+    external_id = models.CharField(max_length=128)
+    text = models.TextField(blank=True)
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    location_name = models.CharField(max_length=255, blank=True)
+    media = models.JSONField(default=list, blank=True, help_text="[{id, url, content_type, caption}] as the provider gave them.")
+    contact = models.JSONField(default=dict, blank=True)
+    sent_at = models.DateTimeField()
+    received_at = models.DateTimeField(default=timezone.now)
+    complaint = models.ForeignKey(Complaint, on_delete=models.SET_NULL, null=True, blank=True, related_name="inbound_messages")
+
+    class Meta:
+        ordering = ["sent_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["channel", "external_id"], name="inbound_unique_external_id")]
+        indexes = [models.Index(fields=["conversation", "sent_at"], name="inbound_conversation_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.channel}:{self.external_id}"
+
+
+class OutboundKind(models.TextChoices):
+    RECEIPT = "receipt", _("Tanda terima")
+    RETURNED = "returned", _("Pengembalian")
+    OUTCOME = "outcome", _("Hasil penanganan")
+    STATUS = "status", _("Status atas permintaan")
+    REPLY = "reply", _("Balasan Operator")
+    WEBHOOK = "webhook", _("Webhook status")
+
+
+class OutboundStatus(models.TextChoices):
+    PENDING = "pending", _("Menunggu")
+    SENDING = "sending", _("Sedang dikirim")
+    SENT = "sent", _("Terkirim")
+    DELIVERED = "delivered", _("Diterima")
+    READ = "read", _("Dibaca")
+    DEAD = "dead", _("Gagal (berhenti mencoba)")
+
+
+class OutboundMessage(models.Model):
+    """The outbox: written in the same transaction as the change that causes it, delivered by the worker."""
+
+    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="outbound_messages")
+    conversation = models.ForeignKey(Conversation, on_delete=models.PROTECT, null=True, blank=True, related_name="outbound_messages")
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, null=True, blank=True, related_name="outbound_messages")
+    kind = models.CharField(_("jenis"), max_length=20, choices=OutboundKind.choices)
+    recipient = models.CharField(_("tujuan"), max_length=500)
+    body = models.TextField(_("isi"), blank=True)
+    payload = models.JSONField(default=dict, blank=True)
+    dedupe_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    status = models.CharField(_("status"), max_length=20, choices=OutboundStatus.choices, default=OutboundStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    provider_message_id = models.CharField(max_length=200, blank=True, db_index=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("pesan keluar")
+        verbose_name_plural = _("pesan keluar")
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="outbox_due_idx"),
+            models.Index(fields=["conversation", "created_at"], name="outbox_conversation_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.recipient} ({self.status})"
+
+
+class CannedReply(models.Model):
+    """Ready answers to common questions; an administrator edits them in the admin."""
+
+    title = models.CharField(_("judul"), max_length=120, unique=True)
+    body = models.TextField(_("isi"))
+    sort_order = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField(_("aktif"), default=True)
+
+    class Meta:
+        ordering = ["sort_order", "title"]
+        verbose_name = _("balasan siap pakai")
+        verbose_name_plural = _("balasan siap pakai")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class WebhookEndpoint(models.Model):
+    """Where a third-party channel wants status changes of its complaints, signed per Standard Webhooks."""
+
+    channel = models.OneToOneField(Channel, on_delete=models.CASCADE, related_name="webhook")
+    url = models.URLField(_("URL"), max_length=500)
+    secret = models.CharField(max_length=100, help_text="whsec_… base64 secret; shown once when created.")
+    is_active = models.BooleanField(_("aktif"), default=True)
+
+    class Meta:
+        verbose_name = _("webhook kanal")
+        verbose_name_plural = _("webhook kanal")
+
+    def __str__(self) -> str:
+        return f"{self.channel} → {self.url}"

@@ -1,0 +1,79 @@
+"""Messages a complaint's changes cause: to the reporter over their messaging channel, to integrators by webhook.
+
+The receivers run inside the transaction that changed the complaint, so the outbox rows commit or roll
+back with it.
+"""
+
+from __future__ import annotations
+
+from django.dispatch import receiver
+from django.utils import timezone
+
+from channels import texts
+from channels.models import Conversation, OutboundKind, WebhookEndpoint
+from channels.outbox import queue_message
+from complaints.models import ChannelKind, Complaint
+from complaints.signals import complaint_submitted, complaint_transitioned
+from complaints.workflow import Status
+
+# Channels where we write to the citizen ourselves; others (API, web, LAPOR) get webhooks and relay.
+MESSAGING_KINDS = (ChannelKind.WHATSAPP, ChannelKind.TELEGRAM)
+
+# Which reporter message a transition sends, by action.
+REPORTER_MESSAGES = {
+    "return": (OutboundKind.RETURNED, texts.returned),
+    "answer": (OutboundKind.OUTCOME, texts.answered),
+    "acknowledge": (OutboundKind.OUTCOME, texts.outcome),
+}
+
+
+def reporter_conversations(complaint: Complaint):
+    return Conversation.objects.filter(complaints=complaint, channel__kind__in=MESSAGING_KINDS, channel__is_active=True)
+
+
+def message_reporter(complaint: Complaint, kind: str, body: str, *, user=None) -> None:
+    """Queue `body` to every conversation the complaint came from; once per complaint, kind and conversation."""
+    for conversation in reporter_conversations(complaint).select_related("channel"):
+        queue_message(
+            channel=conversation.channel, conversation=conversation, complaint=complaint, kind=kind,
+            recipient=conversation.sender_id, body=body, dedupe_key=f"{kind}:{complaint.pk}:{conversation.pk}",
+            created_by=user if getattr(user, "pk", None) else None,
+        )
+
+
+def status_event(complaint: Complaint, event_type: str, action: str = "") -> dict:
+    """The webhook body: the state of the complaint, never the reporter or internal notes."""
+    return {
+        "type": event_type,
+        "timestamp": timezone.now().isoformat(),
+        "data": {
+            "code": complaint.code, "external_ref": complaint.external_ref, "status": complaint.status,
+            "step": complaint.step, "outcome": complaint.outcome, "action": action,
+        },
+    }
+
+
+def notify_integrator(complaint: Complaint, event_type: str, action: str = "") -> None:
+    if complaint.channel_id is None:
+        return
+    endpoint = WebhookEndpoint.objects.filter(channel_id=complaint.channel_id, is_active=True).first()
+    if endpoint is None:
+        return
+    queue_message(
+        channel_id=complaint.channel_id, complaint=complaint, kind=OutboundKind.WEBHOOK, recipient=endpoint.url,
+        payload=status_event(complaint, event_type, action),
+        dedupe_key=f"webhook:{complaint.pk}:{complaint.version}:{event_type}",
+    )
+
+
+@receiver(complaint_submitted, dispatch_uid="channels-submitted")
+def on_submitted(sender, complaint: Complaint, user, **kwargs) -> None:
+    notify_integrator(complaint, "complaint.created")
+
+
+@receiver(complaint_transitioned, dispatch_uid="channels-transitioned")
+def on_transitioned(sender, complaint: Complaint, action: str, from_status: str, user, **kwargs) -> None:
+    if action in REPORTER_MESSAGES and complaint.status in (Status.CLOSED, Status.NOTIFICATION):
+        kind, text = REPORTER_MESSAGES[action]
+        message_reporter(complaint, kind, text(complaint), user=user)
+    notify_integrator(complaint, "complaint.status_changed", action)

@@ -1,0 +1,119 @@
+"""The transactional outbox: queue a message with the change that causes it; the worker delivers, retries, gives up.
+
+A message is queued in the caller's transaction together with its delivery task (the tasks' database
+backend writes the task row in the same transaction), so a rolled-back change sends nothing and a
+committed one is never forgotten. Delivery claims the row with a conditional update and a lease, so two
+workers never send the same message at once, and a worker killed mid-send leaves a lease that expires and
+is picked up again by `recover_stranded`.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from channels.models import OutboundMessage, OutboundStatus
+from channels.transports import DeliveryError, transport_for
+
+RETRYABLE = (OutboundStatus.PENDING, OutboundStatus.SENDING)
+
+
+def queue_message(**fields) -> OutboundMessage:
+    """Write one outbox row and its delivery task; with a `dedupe_key` already used, the first row is returned."""
+    dedupe_key = fields.get("dedupe_key")
+    try:
+        with transaction.atomic():
+            message = OutboundMessage.objects.create(**fields)
+    except IntegrityError:
+        existing = OutboundMessage.objects.filter(dedupe_key=dedupe_key).first() if dedupe_key else None
+        if existing is None:
+            raise
+        return existing
+    _schedule(message.pk)
+    return message
+
+
+def _schedule(message_id: int, run_after=None) -> None:
+    from channels.tasks import deliver_outbound
+
+    task = deliver_outbound if run_after is None else deliver_outbound.using(run_after=run_after)
+    task.enqueue(message_id)
+
+
+def backoff(attempts: int) -> timedelta:
+    """Exponential, capped, with jitter so a provider coming back is not hit by every message at once."""
+    first = settings.TRECKK_OUTBOX_FIRST_RETRY_SECONDS
+    seconds = min(first * (2 ** max(attempts - 1, 0)), settings.TRECKK_OUTBOX_MAX_RETRY_SECONDS)
+    return timedelta(seconds=seconds * random.uniform(0.9, 1.1))  # noqa: S311 (jitter, not a secret)
+
+
+def _claim(message_id: int) -> OutboundMessage | None:
+    now = timezone.now()
+    due = Q(status=OutboundStatus.PENDING, next_attempt_at__lte=now) | Q(status=OutboundStatus.SENDING, lease_until__lt=now)
+    lease = now + timedelta(seconds=settings.TRECKK_OUTBOX_LEASE_SECONDS)
+    claimed = OutboundMessage.objects.filter(due, pk=message_id).update(
+        status=OutboundStatus.SENDING, lease_until=lease, attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return None
+    return OutboundMessage.objects.select_related("channel", "conversation", "complaint").get(pk=message_id)
+
+
+def deliver(message_id: int) -> str:
+    """Try to send one message now. Returns its status afterwards; a message not due or taken is left alone."""
+    message = _claim(message_id)
+    if message is None:
+        return "skipped"
+    try:
+        provider_id = transport_for(message).send(message)
+    except DeliveryError as error:
+        return _failed(message, error)
+    OutboundMessage.objects.filter(pk=message.pk, status=OutboundStatus.SENDING).update(
+        status=OutboundStatus.SENT, sent_at=timezone.now(), provider_message_id=provider_id or "", last_error="", lease_until=None
+    )
+    return OutboundStatus.SENT
+
+
+def _failed(message: OutboundMessage, error: DeliveryError) -> str:
+    now = timezone.now()
+    give_up = not error.transient or message.attempts >= settings.TRECKK_OUTBOX_MAX_ATTEMPTS
+    if give_up:
+        OutboundMessage.objects.filter(pk=message.pk).update(status=OutboundStatus.DEAD, last_error=str(error)[:2000], lease_until=None)
+        return OutboundStatus.DEAD
+    retry_at = now + backoff(message.attempts)
+    with transaction.atomic():
+        OutboundMessage.objects.filter(pk=message.pk).update(
+            status=OutboundStatus.PENDING, next_attempt_at=retry_at, last_error=str(error)[:2000], lease_until=None
+        )
+        _schedule(message.pk, run_after=retry_at)
+    return OutboundStatus.PENDING
+
+
+def retry_now(message: OutboundMessage) -> bool:
+    """An Operator's retry of a dead message: a fresh set of attempts, starting now."""
+    with transaction.atomic():
+        revived = OutboundMessage.objects.filter(pk=message.pk, status=OutboundStatus.DEAD).update(
+            status=OutboundStatus.PENDING, attempts=0, next_attempt_at=timezone.now(), last_error=""
+        )
+        if revived:
+            _schedule(message.pk)
+    return bool(revived)
+
+
+def recover_stranded() -> int:
+    """Re-schedule what a killed worker left behind: expired leases and due messages whose task is gone."""
+    now = timezone.now()
+    stranded = OutboundMessage.objects.filter(
+        Q(status=OutboundStatus.SENDING, lease_until__lt=now) | Q(status=OutboundStatus.PENDING, next_attempt_at__lte=now)
+    ).values_list("pk", flat=True)
+    count = 0
+    for message_id in stranded.iterator():
+        with transaction.atomic():
+            _schedule(message_id)
+        count += 1
+    return count

@@ -1,0 +1,123 @@
+"""Writes for messaging channels: receive a message (idempotent), reply, turn a conversation into a complaint."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from channels import texts
+from channels.models import Conversation, InboundMessage, OutboundKind, OutboundMessage
+from channels.notifications import message_reporter
+from channels.outbox import queue_message
+from complaints.models import Channel, Complaint
+from complaints.services.intake import ComplaintInput, IntakeResult, submit_complaint
+
+TRACKING_CODE = re.compile(r"\b([A-Z0-9]{5}-[A-Z0-9]{5})\b")
+
+
+@dataclass
+class NormalizedMessage:
+    """One inbound message in the shape every adapter produces (DESIGN.md section 4)."""
+
+    external_id: str
+    sender_id: str
+    sent_at: datetime
+    sender_name: str = ""
+    sender_phone: str = ""
+    text: str = ""
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    location_name: str = ""
+    media: list[dict] = field(default_factory=list)
+    contact: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Received:
+    message: InboundMessage
+    created: bool
+
+
+def receive_message(channel: Channel, incoming: NormalizedMessage) -> Received:
+    """Store the message in its sender's conversation. The same (channel, external id) again stores nothing."""
+    existing = InboundMessage.objects.filter(channel=channel, external_id=incoming.external_id).first()
+    if existing is not None:
+        return Received(existing, created=False)
+    try:
+        with transaction.atomic():
+            conversation = _conversation_for(channel, incoming)
+            message = InboundMessage.objects.create(
+                channel=channel, conversation=conversation, external_id=incoming.external_id, text=incoming.text,
+                latitude=incoming.latitude, longitude=incoming.longitude, location_name=incoming.location_name,
+                media=incoming.media, contact=incoming.contact, sent_at=incoming.sent_at,
+            )
+            Conversation.objects.filter(pk=conversation.pk).update(
+                unread_count=F("unread_count") + 1, last_message_at=timezone.now(), last_inbound_at=incoming.sent_at,
+            )
+            _answer_status_request(conversation, message)
+    except IntegrityError:
+        # A concurrent retry of the same message stored it first.
+        return Received(InboundMessage.objects.get(channel=channel, external_id=incoming.external_id), created=False)
+    return Received(message, created=True)
+
+
+def _conversation_for(channel: Channel, incoming: NormalizedMessage) -> Conversation:
+    updates = {k: v for k, v in (("sender_name", incoming.sender_name), ("sender_phone", incoming.sender_phone)) if v}
+    try:
+        with transaction.atomic():
+            conversation, created = Conversation.objects.get_or_create(channel=channel, sender_id=incoming.sender_id, defaults=updates)
+    except IntegrityError:
+        conversation, created = Conversation.objects.get(channel=channel, sender_id=incoming.sender_id), False
+    if not created and updates:
+        Conversation.objects.filter(pk=conversation.pk).update(**updates)
+    return conversation
+
+
+def _answer_status_request(conversation: Conversation, message: InboundMessage) -> None:
+    """A citizen who sends a tracking code back gets its status (no personal data, the same as the public page)."""
+    match = TRACKING_CODE.search((message.text or "").upper())
+    if match is None:
+        return
+    complaint = Complaint.objects.filter(code=match.group(1)).first()
+    if complaint is None:
+        return
+    queue_message(
+        channel=conversation.channel, conversation=conversation, complaint=complaint, kind=OutboundKind.STATUS,
+        recipient=conversation.sender_id, body=texts.status(complaint), dedupe_key=f"status:{message.pk}",
+    )
+
+
+def reply(*, user, conversation: Conversation, body: str) -> OutboundMessage:
+    """The Operator's reply, sent through the conversation's own channel."""
+    with transaction.atomic():
+        message = queue_message(
+            channel=conversation.channel, conversation=conversation, kind=OutboundKind.REPLY,
+            recipient=conversation.sender_id, body=body.strip(), created_by=user,
+        )
+        Conversation.objects.filter(pk=conversation.pk).update(last_message_at=timezone.now())
+    return message
+
+
+def mark_read(conversation: Conversation) -> None:
+    Conversation.objects.filter(pk=conversation.pk).update(unread_count=0)
+
+
+def create_complaint(*, user, conversation: Conversation, data: ComplaintInput, message_ids: list[int], uploads=()) -> IntakeResult:
+    """A complaint from a conversation: linked to it and its messages, and the reporter gets the receipt."""
+    with transaction.atomic():
+        data.channel_kind = conversation.channel.kind
+        result = submit_complaint(user=user, data=data, uploads=uploads)
+        link_messages(conversation=conversation, complaint=result.complaint, message_ids=message_ids)
+        message_reporter(result.complaint, OutboundKind.RECEIPT, texts.receipt(result.complaint), user=user)
+    return result
+
+
+def link_messages(*, conversation: Conversation, complaint: Complaint, message_ids: list[int]) -> int:
+    conversation.complaints.add(complaint)
+    return InboundMessage.objects.filter(conversation=conversation, pk__in=message_ids).update(complaint=complaint)

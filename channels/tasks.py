@@ -1,0 +1,37 @@
+"""Background tasks (django-tasks): the outbox delivery and its periodic sweep."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+from django_tasks import task
+
+SWEEP_EVERY = timedelta(minutes=1)
+
+
+@task()
+def deliver_outbound(message_id: int) -> str:
+    from channels.outbox import deliver
+
+    return deliver(message_id)
+
+
+@task()
+def sweep_outbox() -> int:
+    """Pick up what a killed worker left behind, then come back in a minute."""
+    from channels.outbox import recover_stranded
+
+    recovered = recover_stranded()
+    schedule_sweep()
+    return recovered
+
+
+def schedule_sweep() -> None:
+    """Keep exactly one sweep waiting, however many workers start."""
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    waiting = DBTaskResult.objects.filter(status=TaskResultStatus.READY, task_path=f"{__name__}.sweep_outbox")
+    if not waiting.exists():
+        sweep_outbox.using(run_after=timezone.now() + SWEEP_EVERY).enqueue()

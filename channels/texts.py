@@ -1,0 +1,65 @@
+"""What the reporter reads: short, plain Indonesian, no internal notes and no one else's data."""
+
+from __future__ import annotations
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from complaints.models import Complaint
+from complaints.workflow import STEP_OF, Outcome
+
+SIGNATURE = "Satpol PP Kab. Balangan"
+# Citizens are written to in Indonesian whatever language the staff member's portal uses.
+REPORTER_LANGUAGE = "id"
+
+
+def _signed(text: str) -> str:
+    return f"{text}\n\n— {SIGNATURE}"
+
+
+def receipt(complaint: Complaint) -> str:
+    with translation.override(REPORTER_LANGUAGE):
+        return _signed(
+            _("Aduan Anda sudah kami terima dengan kode lacak %(code)s. Kirim kode ini kapan saja untuk menanyakan perkembangannya.")
+            % {"code": complaint.code}
+        )
+
+
+def returned(complaint: Complaint) -> str:
+    with translation.override(REPORTER_LANGUAGE):
+        text = _("Aduan %(code)s tidak dapat kami tindak lanjuti: %(reason)s.") % {
+            "code": complaint.code, "reason": complaint.get_return_reason_display(),
+        }
+        if complaint.outcome == Outcome.REFERRED and complaint.referred_to:
+            text += " " + _("Aduan Anda kami teruskan ke %(agency)s.") % {"agency": complaint.referred_to}
+        return _signed(text)
+
+
+def answered(complaint: Complaint) -> str:
+    with translation.override(REPORTER_LANGUAGE):
+        return _signed(_("Jawaban atas pertanyaan %(code)s:") % {"code": complaint.code} + "\n" + complaint.answer)
+
+
+def outcome(complaint: Complaint) -> str:
+    with translation.override(REPORTER_LANGUAGE):
+        report = getattr(complaint, "field_report", None)
+        if complaint.field_unable:
+            result = _("tim lapangan tidak menemukan kejadian seperti yang dilaporkan")
+        elif report is not None:
+            result = report.get_result_display().lower()
+        else:
+            result = _("sudah ditangani")
+        return _signed(_("Aduan %(code)s sudah ditindaklanjuti: %(result)s. Terima kasih atas laporan Anda.") % {
+            "code": complaint.code, "result": result,
+        })
+
+
+def status(complaint: Complaint) -> str:
+    with translation.override(REPORTER_LANGUAGE):
+        if complaint.step is None:
+            state = _("selesai (%(outcome)s)") % {"outcome": complaint.get_outcome_display().lower()}
+        else:
+            state = _("%(status)s, langkah %(step)s dari 8") % {
+                "status": complaint.get_status_display().lower(), "step": STEP_OF[complaint.status],
+            }
+        return _signed(_("Status aduan %(code)s: %(state)s.") % {"code": complaint.code, "state": state})

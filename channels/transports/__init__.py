@@ -1,0 +1,33 @@
+"""How an outbound message leaves: one transport per channel kind, plus signed webhooks for integrators."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from channels.models import OutboundMessage
+
+
+class DeliveryError(Exception):
+    """A failed send. Transient ones (timeouts, 429, 5xx) are retried with backoff; the rest go to dead letters."""
+
+    def __init__(self, message: str, *, transient: bool) -> None:
+        super().__init__(message)
+        self.transient = transient
+
+
+class Transport(Protocol):
+    def send(self, message: OutboundMessage) -> str:
+        """Send it; return the provider's message id, or raise DeliveryError."""
+
+
+def transport_for(message: OutboundMessage) -> Transport:
+    from channels.models import OutboundKind
+    from channels.transports.registry import TRANSPORTS_BY_KIND, WEBHOOK_TRANSPORT
+
+    if message.kind == OutboundKind.WEBHOOK:
+        return WEBHOOK_TRANSPORT
+    transport = TRANSPORTS_BY_KIND.get(message.channel.kind)
+    if transport is None:
+        raise DeliveryError(f"No transport for channel kind {message.channel.kind!r}.", transient=False)
+    return transport
