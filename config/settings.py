@@ -221,3 +221,16 @@ TRECKK_OUTBOX_FIRST_RETRY_SECONDS = int(os.environ.get("TRECKK_OUTBOX_FIRST_RETR
 TRECKK_OUTBOX_MAX_RETRY_SECONDS = int(os.environ.get("TRECKK_OUTBOX_MAX_RETRY_SECONDS", "3600"))
 TRECKK_OUTBOX_LEASE_SECONDS = int(os.environ.get("TRECKK_OUTBOX_LEASE_SECONDS", "120"))
 TRECKK_HTTP_TIMEOUT_SECONDS = float(os.environ.get("TRECKK_HTTP_TIMEOUT_SECONDS", "10"))
+
+# Messaging providers. Base URLs are settings so tests (and a staging proxy) can point them elsewhere.
+WHATSAPP_GRAPH_BASE_URL = os.environ.get("WHATSAPP_GRAPH_BASE_URL", "https://graph.facebook.com/v21.0")
+WHATSAPP_PHONE_NUMBER_ID = os.environ.get("WHATSAPP_PHONE_NUMBER_ID", "")
+WHATSAPP_ACCESS_TOKEN = os.environ.get("WHATSAPP_ACCESS_TOKEN", "")
+WHATSAPP_APP_SECRET = os.environ.get("WHATSAPP_APP_SECRET", "")  # checks X-Hub-Signature-256
+WHATSAPP_VERIFY_TOKEN = os.environ.get("WHATSAPP_VERIFY_TOKEN", "")  # answers the hub.challenge
+# Outside the 24-hour customer-service window WhatsApp accepts only approved templates.
+WHATSAPP_REPLY_TEMPLATE = os.environ.get("WHATSAPP_REPLY_TEMPLATE", "treckk_update")
+WHATSAPP_TEMPLATE_LANGUAGE = os.environ.get("WHATSAPP_TEMPLATE_LANGUAGE", "id")
+TELEGRAM_API_BASE_URL = os.environ.get("TELEGRAM_API_BASE_URL", "https://api.telegram.org")
+TELEGRAM_BOT_TOKEN = os.environ.get("TELEGRAM_BOT_TOKEN", "")
+TELEGRAM_WEBHOOK_SECRET = os.environ.get("TELEGRAM_WEBHOOK_SECRET", "")  # X-Telegram-Bot-Api-Secret-Token

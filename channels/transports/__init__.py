@@ -23,11 +23,11 @@ class Transport(Protocol):
 
 def transport_for(message: OutboundMessage) -> Transport:
     from channels.models import OutboundKind
-    from channels.transports.registry import TRANSPORTS_BY_KIND, WEBHOOK_TRANSPORT
+    from channels.transports.registry import WEBHOOK_TRANSPORT, transport_for_kind
 
     if message.kind == OutboundKind.WEBHOOK:
         return WEBHOOK_TRANSPORT
-    transport = TRANSPORTS_BY_KIND.get(message.channel.kind)
+    transport = transport_for_kind(message.channel.kind)
     if transport is None:
         raise DeliveryError(f"No transport for channel kind {message.channel.kind!r}.", transient=False)
     return transport

@@ -1,9 +1,22 @@
-"""Which transport sends a channel kind's messages. Adapters add themselves here."""
+"""Which transport sends a channel kind's messages. Adapters are named by path so each loads only when used."""
 
 from __future__ import annotations
+
+from functools import cache
+
+from django.utils.module_loading import import_string
 
 from channels.transports import Transport
 from channels.transports.webhook import StandardWebhookTransport
 
 WEBHOOK_TRANSPORT: Transport = StandardWebhookTransport()
-TRANSPORTS_BY_KIND: dict[str, Transport] = {}
+TRANSPORT_PATHS: dict[str, str] = {
+    "whatsapp": "channels.whatsapp.transport.WhatsAppTransport",
+    "telegram": "channels.telegram.transport.TelegramTransport",
+}
+
+
+@cache
+def transport_for_kind(kind: str) -> Transport | None:
+    path = TRANSPORT_PATHS.get(kind)
+    return import_string(path)() if path else None
