@@ -1,3 +1,4 @@
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
 from complaints.demo import DEMO_PASSWORD, load_demo
@@ -14,3 +15,9 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Logins (password for all: {DEMO_PASSWORD}):"))
         for role, username in logins.items():
             self.stdout.write(f"  {role:<22} {username}")
+        # An administrator for /admin/ (channels and their keys, SOP time limits, reference data): demo only.
+        admin, created = get_user_model().objects.get_or_create(username="admin", defaults={"is_staff": True, "is_superuser": True})
+        if created:
+            admin.set_password(DEMO_PASSWORD)
+            admin.save()
+        self.stdout.write(f"  {'Administrator (/admin/)':<22} admin")

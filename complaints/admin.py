@@ -1,0 +1,91 @@
+"""The administrator's screens: channels and their keys, reference data, SOP time limits, teams.
+
+Complaints themselves change only through the workflow (portal or API), so the admin shows them read-only.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from complaints.models import Category, Channel, Complaint, District, SlaPolicy, Team, Village
+
+
+@admin.register(Channel)
+class ChannelAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "is_active", "api_key_prefix", "created_at")
+    list_filter = ("kind", "is_active")
+    search_fields = ("name",)
+    readonly_fields = ("api_key_prefix", "created_at")
+    exclude = ("api_key_hash",)
+    actions = ("issue_new_key", "disable")
+
+    @admin.action(description=_("Terbitkan kunci API baru (kunci lama langsung tidak berlaku)"))
+    def issue_new_key(self, request, queryset) -> None:
+        for channel in queryset:
+            raw_key = channel.rotate_api_key()
+            # Shown once: only the hash is stored, so losing it means issuing another.
+            self.message_user(
+                request,
+                format_html(_("Kunci baru untuk {}: <code>{}</code> — salin sekarang, tidak ditampilkan lagi."), channel.name, raw_key),
+                level=messages.WARNING,
+            )
+
+    @admin.action(description=_("Nonaktifkan kanal (permintaannya ditolak dengan 401)"))
+    def disable(self, request, queryset) -> None:
+        count = queryset.update(is_active=False)
+        self.message_user(request, _("%(count)s kanal dinonaktifkan.") % {"count": count})
+
+
+@admin.register(SlaPolicy)
+class SlaPolicyAdmin(admin.ModelAdmin):
+    list_display = ("status", "program", "target", "limit")
+    list_filter = ("program",)
+    list_editable = ("target", "limit")
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "slug", "is_active", "sort_order")
+    list_filter = ("kind", "is_active")
+    list_editable = ("is_active", "sort_order")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+class VillageInline(admin.TabularInline):
+    model = Village
+    extra = 0
+
+
+@admin.register(District)
+class DistrictAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "latitude", "longitude")
+    inlines = (VillageInline,)
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ("name", "district", "is_active")
+    list_filter = ("is_active",)
+
+
+@admin.register(Complaint)
+class ComplaintAdmin(admin.ModelAdmin):
+    list_display = ("code", "status", "category", "district", "channel_kind", "created_at", "due_at")
+    list_filter = ("status", "channel_kind", "program")
+    search_fields = ("code",)
+    date_hierarchy = "created_at"
+    list_select_related = ("category", "district")
+    # Reporter data is deliberately absent: it is shown only through the role policy in the portal and API.
+    fields = ("code", "status", "outcome", "category", "district", "village", "channel_kind", "created_at", "due_at", "version")
+    readonly_fields = fields
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
