@@ -1,6 +1,6 @@
 from django.urls import path
 
-from api import views
+from api import channel_views, views
 from api.token import StaffTokenView
 
 app_name = "api"
@@ -19,6 +19,7 @@ urlpatterns = [
         for action, view in views.ACTION_VIEWS.items()
     ],
     path("queue/", views.QueueView.as_view(), name="queue"),
+    path("channel/messages/", channel_views.InboundMessageView.as_view(), name="channel-messages"),
     path("districts/", views.DistrictListView.as_view(), name="district-list"),
     path("villages/", views.VillageListView.as_view(), name="village-list"),
     path("categories/", views.CategoryListView.as_view(), name="category-list"),

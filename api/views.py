@@ -65,8 +65,11 @@ def _complaint_or_404(request: Request, code: str) -> Complaint:
         summary="Record a new complaint",
         description=(
             "By an Operator, a TRC post (walk-in) or an authenticated channel (`Api-Key`). Answers 201 with the "
-            "tracking code, or 200 with the existing complaint when the channel already sent this `external_ref`."
+            "tracking code, or 200 with the existing complaint when the channel already sent this `external_ref` "
+            "(or, without one, this `Idempotency-Key` header)."
         ),
+        parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False,
+                                     description="For channels: used as `external_ref` when that is empty.")],
         request=ComplaintCreateSerializer,
         responses={201: ComplaintDetailSerializer, 200: ComplaintDetailSerializer, 400: PROBLEM, 403: PROBLEM},
         examples=[examples.COMPLAINT_CREATE],
@@ -84,6 +87,9 @@ class ComplaintListCreateView(generics.ListCreateAPIView):
         serializer = ComplaintCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
+        if is_channel(request.user) and not data.get("external_ref"):
+            # A retried POST with the same Idempotency-Key must not make a second complaint.
+            data["external_ref"] = request.headers.get("Idempotency-Key", "").strip()[:128]
         reporter = ReporterInput(**data.pop("reporter", {}))
         result = submit_complaint(user=request.user, data=ComplaintInput(reporter=reporter, **data))
         complaint = complaint_detail(request.user, result.complaint.code)
