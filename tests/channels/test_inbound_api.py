@@ -36,7 +36,8 @@ def test_message_lands_in_the_senders_conversation(bot, channel):
     stored = InboundMessage.objects.get()
     assert response.json()["id"] == stored.pk and response.json()["created"] is True
     conversation = Conversation.objects.get()
-    assert (conversation.channel, conversation.sender_id, conversation.sender_name, conversation.unread_count) == (channel, "chat-77", "Rahmat", 1)
+    seen = (conversation.channel, conversation.sender_id, conversation.sender_name, conversation.unread_count)
+    assert seen == (channel, "chat-77", "Rahmat", 1)
     assert str(stored.latitude) == "-2.334100" and stored.location_name == "Jl. Poros"
 
 

@@ -26,7 +26,10 @@ def _client(channel) -> APIClient:
 
 
 def test_fifty_concurrent_retries_of_one_message_store_one(channel):
-    body = {"external_id": "wamid.storm", "sender": {"id": "628111"}, "text": "Tolong, ada keributan.", "sent_at": "2026-11-23T21:00:00+08:00"}
+    body = {
+        "external_id": "wamid.storm", "sender": {"id": "628111"}, "text": "Tolong, ada keributan.",
+        "sent_at": "2026-11-23T21:00:00+08:00",
+    }
     results = race(STORM, lambda i: _client(channel).post("/api/v1/channel/messages/", body, format="json").status_code)
     statuses = sorted(value for outcome, value in results if outcome == "ok")
     assert len(statuses) == STORM, [r for r in results if r[0] != "ok"][:3]
