@@ -14,10 +14,10 @@ class Command(BaseCommand):
         logins = load_demo(complaints_per_status=per_status)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Logins (password for all: {DEMO_PASSWORD}):"))
         for role, username in logins.items():
-            self.stdout.write(f"  {role:<22} {username}")
+            self.stdout.write(f"  {role:<24} {username}")
         # An administrator for /admin/ (channels and their keys, SOP time limits, reference data): demo only.
         admin, created = get_user_model().objects.get_or_create(username="admin", defaults={"is_staff": True, "is_superuser": True})
         if created:
             admin.set_password(DEMO_PASSWORD)
             admin.save()
-        self.stdout.write(f"  {'Administrator (/admin/)':<22} admin")
+        self.stdout.write(f"  {'Administrator (/admin/)':<24} admin")
