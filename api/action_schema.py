@@ -22,6 +22,7 @@ _DESCRIPTIONS = {
     Field.ANONYMOUS: "The reporter asked not to be recorded; any reporter data already captured is erased.",
     Field.CONFIDENTIAL: "Only Operator and Kepala may see the reporter.",
     Field.ALLOW_FIELD_CONTACT: "The assigned field team may see the reporter's phone number.",
+    Field.DUPLICATE_OF: "Tracking code of the case handling the same incident (a duplicate's own main case is used).",
 }
 
 
@@ -39,6 +40,8 @@ def _drf_field(name: Field, required: bool) -> serializers.Field:
         return serializers.RegexField(PHONE_PATTERN, **kwargs)
     if name == Field.REPORTER_NIK:
         return serializers.RegexField(NIK_PATTERN, **kwargs)
+    if name == Field.DUPLICATE_OF:
+        return serializers.CharField(max_length=11, **kwargs)
     return serializers.CharField(max_length=4000, **kwargs)
 
 

@@ -77,6 +77,7 @@ _ACTION_BODIES = {
     "endorse": {"note": "Mohon perhatian, lokasi rawan."},
     "acknowledge": {"note": "Diterima."},
     "informed": {"note": "Pelapor dihubungi lewat telepon."},
+    "mark_duplicate": {"duplicate_of": "7KQ3M-X9TA2", "note": "Kejadian yang sama dilaporkan lewat WhatsApp."},
 }
 
 

@@ -24,6 +24,7 @@ REPORTER_MESSAGES = {
     "return": (OutboundKind.RETURNED, texts.returned),
     "answer": (OutboundKind.OUTCOME, texts.answered),
     "acknowledge": (OutboundKind.OUTCOME, texts.outcome),
+    "mark_duplicate": (OutboundKind.RETURNED, texts.merged),
 }
 
 
@@ -76,4 +77,9 @@ def on_transitioned(sender, complaint: Complaint, action: str, from_status: str,
     if action in REPORTER_MESSAGES and complaint.status in (Status.CLOSED, Status.NOTIFICATION):
         kind, text = REPORTER_MESSAGES[action]
         message_reporter(complaint, kind, text(complaint), user=user)
+    if complaint.status == Status.CLOSED and action != "mark_duplicate":
+        # The reporters of its duplicates learn how the incident they reported ended.
+        for duplicate in complaint.duplicates.all():
+            message_reporter(duplicate, OutboundKind.OUTCOME, texts.duplicate_outcome(duplicate, complaint), user=user)
+            notify_integrator(duplicate, "complaint.main_case_closed", action)
     notify_integrator(complaint, "complaint.status_changed", action)

@@ -63,3 +63,19 @@ def status(complaint: Complaint) -> str:
                 "status": complaint.get_status_display().lower(), "step": STEP_OF[complaint.status],
             }
         return _signed(_("Status aduan %(code)s: %(state)s.") % {"code": complaint.code, "state": state})
+
+
+def merged(complaint: Complaint) -> str:
+    with translation.override(REPORTER_LANGUAGE):
+        return _signed(
+            _("Kejadian yang Anda laporkan (%(code)s) sudah dilaporkan juga dan sedang ditangani sebagai aduan %(main)s. "
+              "Kami akan mengabarkan hasilnya.") % {"code": complaint.code, "main": complaint.duplicate_of.code}
+        )
+
+
+def duplicate_outcome(duplicate: Complaint, main: Complaint) -> str:
+    """The main case closed: its outcome, told to the reporter of a duplicate in their own case's words."""
+    with translation.override(REPORTER_LANGUAGE):
+        return _signed(_("Aduan %(code)s (sama dengan %(main)s) sudah selesai: %(outcome)s.") % {
+            "code": duplicate.code, "main": main.code, "outcome": main.get_outcome_display().lower(),
+        })

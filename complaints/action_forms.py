@@ -57,6 +57,11 @@ FIELD_FACTORIES: dict[Field, Callable[[bool], forms.Field]] = {
     Field.REPORTER_NIK: _line(_("NIK pelapor"), 16, [nik_validator]),
     Field.REPORTER_ADDRESS: _line(_("Alamat pelapor"), 500),
     Field.ALLOW_FIELD_CONTACT: _flag(_("Pelapor bersedia dihubungi tim lapangan")),
+    Field.DUPLICATE_OF: lambda required: forms.ModelChoiceField(
+        label=_("Kode aduan utama"), required=required, queryset=Complaint.objects.all(), to_field_name="code",
+        widget=forms.TextInput(attrs={"placeholder": "XXXXX-XXXXX", "autocapitalize": "characters"}),
+        error_messages={"invalid_choice": _("Tidak ada aduan dengan kode ini.")},
+    ),
 }
 
 
@@ -98,7 +103,20 @@ def _check_team_change(form: ActionForm, cleaned: dict) -> None:
         form.add_error(Field.TEAM, _("Tim ini sudah ditugaskan."))
 
 
+def _check_duplicate(form: ActionForm, cleaned: dict) -> None:
+    main = cleaned.get(Field.DUPLICATE_OF)
+    if main is None:
+        return
+    # A duplicate of a duplicate points at the case that is actually being handled.
+    if main.duplicate_of_id is not None:
+        main = main.duplicate_of
+        cleaned[Field.DUPLICATE_OF] = main
+    if main.pk == form.complaint.pk:
+        form.add_error(Field.DUPLICATE_OF, _("Aduan tidak dapat menjadi duplikat dirinya sendiri."))
+
+
 CROSS_FIELD_CHECKS: dict[str, Callable[[ActionForm, dict], None]] = {
+    "mark_duplicate": _check_duplicate,
     "accept": _check_accept,
     "return": _check_return,
     "assign": _check_team_change,

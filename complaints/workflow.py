@@ -76,6 +76,7 @@ class Field(StrEnum):
     REPORTER_NIK = "reporter_nik"
     REPORTER_ADDRESS = "reporter_address"
     ALLOW_FIELD_CONTACT = "allow_field_contact"
+    DUPLICATE_OF = "duplicate_of"
 
 
 Guard = Callable[["Complaint"], bool]
@@ -154,6 +155,14 @@ TRANSITIONS: tuple[Transition, ...] = (
         "return", _("Kembalikan ke pelapor"), S.SCREENING, S.CLOSED, frozenset({Role.OPERATOR}),
         required=(Field.REASON,), optional=(Field.AGENCY, Field.NOTE), outcome=Outcome.RETURNED,
         description="Step 2: not suitable; the reporter is told why. Reason `not_authority` refers it to an agency.",
+    ),
+    Transition(
+        "mark_duplicate", _("Tandai sebagai duplikat"), S.SCREENING, S.CLOSED, frozenset({Role.OPERATOR}),
+        required=(Field.DUPLICATE_OF,), optional=(Field.NOTE,), outcome=Outcome.DUPLICATE,
+        description=(
+            "Step 2: the same incident as another case (often from another channel). It closes linked to that case, "
+            "and its reporter is told that case's outcome when it closes."
+        ),
     ),
     Transition(
         "answer", _("Jawab permintaan informasi"), S.SCREENING, S.CLOSED, frozenset({Role.OPERATOR}),

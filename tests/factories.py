@@ -58,7 +58,8 @@ def _post_member(users, district):
 
 def make_complaint_in(
     status: str, users, *, district, category, team: Team, reporter: ReporterInput | None = None,
-    anonymous: bool = False, confidential: bool = False, allow_field_contact: bool = False, **extra,
+    anonymous: bool = False, confidential: bool = False, allow_field_contact: bool = False,
+    description: str = "Keributan di depan pasar.", **extra,
 ) -> Complaint:
     """A complaint brought to `status` ("dispatch_assigned" = dispatch with `team` assigned) by the real services."""
     if reporter is None and not anonymous:
@@ -67,7 +68,7 @@ def make_complaint_in(
             allow_field_contact=allow_field_contact,
         )
     data = ComplaintInput(
-        category=category, description="Keributan di depan pasar.", district=district,
+        category=category, description=description, district=district,
         anonymous=anonymous, confidential=confidential, reporter=reporter or ReporterInput(), **extra,
     )
     complaint = submit_complaint(user=users[Role.OPERATOR], data=data).complaint

@@ -159,6 +159,11 @@ def _report(complaint: Complaint, data: dict, user, now: datetime) -> dict:
     return {"result": data[Field.RESULT]}
 
 
+def _mark_duplicate(complaint: Complaint, data: dict, user, now: datetime) -> dict:
+    complaint.duplicate_of = data[Field.DUPLICATE_OF]
+    return {"duplicate_of": complaint.duplicate_of.code}
+
+
 def _informed(complaint: Complaint, data: dict, user, now: datetime) -> dict:
     complaint.outcome = Outcome.UNFOUNDED if complaint.field_unable else Outcome.RESOLVED
     return {"outcome": complaint.outcome}
@@ -176,4 +181,5 @@ EFFECTS: dict[str, Effect] = {
     "unable": _unable,
     "report": _report,
     "informed": _informed,
+    "mark_duplicate": _mark_duplicate,
 }

@@ -14,6 +14,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from complaints.action_forms import ActionForm
+from complaints.duplicates import likely_duplicates
 from complaints.errors import InputError, WorkflowError
 from complaints.models import Complaint
 from complaints.selectors import complaint_detail, complaint_events
@@ -26,6 +27,8 @@ from roles.masking import ReporterView, reporter_view
 from roles.policy import available_transitions, can_view, check_action
 
 THUMBNAIL_SIZE = (320, 320)
+# Actions that send a case back or end it without handling: drawn in the warning colour.
+SETBACK_ACTIONS = frozenset({"return", "refute", "unable", "mark_duplicate"})
 
 
 class InvalidInput(Exception):
@@ -47,8 +50,9 @@ def case_context(
     alert: str = "", photo_errors: list[str] | None = None,
 ) -> dict:
     reporter = reporter_view(request.user, complaint)
+    transitions = available_transitions(request.user, complaint)
     forms = []
-    for transition in available_transitions(request.user, complaint):
+    for transition in transitions:
         if failed is not None and failed.transition.action == transition.action:
             forms.append(failed)
         else:
@@ -62,6 +66,8 @@ def case_context(
         "events": complaint_events(complaint),
         "attachments": list(complaint.attachments.all()),
         "action_forms": forms,
+        "setback_actions": SETBACK_ACTIONS,
+        "duplicate_candidates": likely_duplicates(complaint) if any(t.action == "mark_duplicate" for t in transitions) else [],
         "may_add_photos": _may_add_photos(request.user, complaint),
         "photo_errors": photo_errors or [],
         "alert": alert,

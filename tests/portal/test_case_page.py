@@ -43,7 +43,7 @@ def test_case_page_answers_404_exactly_where_the_role_may_not_see(complaint_in, 
 # The action panel of each role at each state, from DESIGN.md section 2 (Paringin post = Role.TRC).
 EXPECTED_ACTIONS = {
     (Role.OPERATOR, Status.SUBMITTED): {"accept"},
-    (Role.OPERATOR, Status.SCREENING): {"forward", "return"},
+    (Role.OPERATOR, Status.SCREENING): {"forward", "return", "mark_duplicate"},
     (Role.KASI, Status.VERIFICATION): {"submit_draft", "return"},
     (Role.TRC, Status.FIELD_CHECK): {"confirm", "refute"},
     (Role.KABID, Status.DISPATCH): {"assign"},
@@ -68,7 +68,7 @@ def test_action_panel_shows_exactly_this_users_actions(complaint_in, portal_as, 
 
 def test_information_request_offers_answer_not_forward(complaint_in, info_category, portal_as):
     complaint = complaint_in(Status.SCREENING, category=info_category)
-    assert set(ACTION_FORM.findall(_page(portal_as(Role.OPERATOR), complaint))) == {"answer", "return"}
+    assert set(ACTION_FORM.findall(_page(portal_as(Role.OPERATOR), complaint))) == {"answer", "return", "mark_duplicate"}
 
 
 @pytest.fixture
