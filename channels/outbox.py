@@ -17,8 +17,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from channels.models import OutboundMessage, OutboundStatus
+from channels.models import OutboundKind, OutboundMessage, OutboundStatus
 from channels.transports import DeliveryError, transport_for
+from channels.transports.registry import CONFIRMS_ON_SEND
 
 RETRYABLE = (OutboundStatus.PENDING, OutboundStatus.SENDING)
 
@@ -73,10 +74,17 @@ def deliver(message_id: int) -> str:
         provider_id = transport_for(message).send(message)
     except DeliveryError as error:
         return _failed(message, error)
+    now = timezone.now()
+    confirmed = message.channel.kind in CONFIRMS_ON_SEND and message.kind != OutboundKind.WEBHOOK
     OutboundMessage.objects.filter(pk=message.pk, status=OutboundStatus.SENDING).update(
-        status=OutboundStatus.SENT, sent_at=timezone.now(), provider_message_id=provider_id or "", last_error="", lease_until=None
+        status=OutboundStatus.DELIVERED if confirmed else OutboundStatus.SENT, sent_at=now,
+        delivered_at=now if confirmed else None, provider_message_id=provider_id or "", last_error="", lease_until=None,
     )
-    return OutboundStatus.SENT
+    if confirmed:
+        from channels.services import delivery_confirmed
+
+        delivery_confirmed(message)
+    return OutboundStatus.DELIVERED if confirmed else OutboundStatus.SENT
 
 
 def _failed(message: OutboundMessage, error: DeliveryError) -> str:

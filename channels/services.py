@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -10,13 +11,18 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from channels import texts
 from channels.models import Conversation, InboundMessage, OutboundKind, OutboundMessage
 from channels.notifications import message_reporter
 from channels.outbox import queue_message
+from complaints.errors import WorkflowError
 from complaints.models import Channel, Complaint
 from complaints.services.intake import ComplaintInput, IntakeResult, submit_complaint
+from complaints.services.transitions import perform_action
+from complaints.workflow import Field, Status
+from roles.setup import system_user
 
 TRACKING_CODE = re.compile(r"\b([A-Z0-9]{5}-[A-Z0-9]{5})\b")
 
@@ -116,6 +122,19 @@ def create_complaint(*, user, conversation: Conversation, data: ComplaintInput, 
         link_messages(conversation=conversation, complaint=result.complaint, message_ids=message_ids)
         message_reporter(result.complaint, OutboundKind.RECEIPT, texts.receipt(result.complaint), user=user)
     return result
+
+
+def delivery_confirmed(message: OutboundMessage) -> None:
+    """SOP step 8 ends when the outcome reached the reporter: record `informed` for the Operator."""
+    if message.kind != OutboundKind.OUTCOME or message.complaint_id is None:
+        return
+    complaint = Complaint.objects.filter(pk=message.complaint_id, status=Status.NOTIFICATION).first()
+    if complaint is None:
+        return
+    note = _("Hasil penanganan diterima pelapor lewat %(channel)s.") % {"channel": message.channel.name}
+    # An Operator may have marked it informed in the meantime; then there is nothing left to record.
+    with contextlib.suppress(WorkflowError):
+        perform_action(user=system_user(), complaint_id=complaint.pk, action="informed", data={Field.NOTE: note})
 
 
 def link_messages(*, conversation: Conversation, complaint: Complaint, message_ids: list[int]) -> int:

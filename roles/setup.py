@@ -13,3 +13,23 @@ def ensure_role_groups() -> list[str]:
         if was_created:
             created.append(role.group_name)
     return created
+
+
+SYSTEM_USERNAME = "sistem"
+
+
+def system_user():
+    """The account that records what the system itself observed (e.g. the outcome reached the reporter).
+
+    It acts as an Operator in the timeline and cannot log in (no usable password).
+    """
+    from django.contrib.auth import get_user_model
+
+    user, created = get_user_model().objects.get_or_create(
+        username=SYSTEM_USERNAME, defaults={"first_name": "Sistem", "last_name": "TRECKK"}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        user.groups.add(Group.objects.get(name=Role.OPERATOR.group_name))
+    return user

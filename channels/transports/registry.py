@@ -15,6 +15,10 @@ TRANSPORT_PATHS: dict[str, str] = {
     "telegram": "channels.telegram.transport.TelegramTransport",
 }
 
+# Telegram answers sendMessage only once the message is in the chat, so a send is a delivery;
+# WhatsApp reports delivery later in a status callback.
+CONFIRMS_ON_SEND = frozenset({"telegram"})
+
 
 @cache
 def transport_for_kind(kind: str) -> Transport | None:

@@ -1,0 +1,60 @@
+"""SOP step 8 ends when the outcome has reached the reporter: the system records `informed`."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from channels.models import OutboundKind, OutboundMessage
+from channels.services import NormalizedMessage, delivery_confirmed, link_messages, receive_message
+from complaints.models import Channel, ChannelKind, Complaint, ComplaintEvent
+from complaints.services.transitions import perform_action
+from complaints.workflow import Outcome, Status
+from roles.roles import Role
+from roles.setup import SYSTEM_USERNAME
+
+pytestmark = pytest.mark.django_db
+
+
+def _linked(complaint, kind: str) -> Channel:
+    channel = Channel.objects.create(name=f"{kind} uji", kind=kind)
+    received = receive_message(channel, NormalizedMessage(external_id="m1", sender_id="chat-5", sent_at=timezone.now(), text="x"))
+    link_messages(conversation=received.message.conversation, complaint=complaint, message_ids=[received.message.pk])
+    return channel
+
+
+def _acknowledge(complaint, users) -> OutboundMessage:
+    perform_action(user=users[Role.KEPALA], complaint_id=complaint.pk, action="acknowledge", data={})
+    return OutboundMessage.objects.get(complaint=complaint, kind=OutboundKind.OUTCOME)
+
+
+def test_confirmed_outcome_closes_the_case_as_informed(complaint_in, users):
+    complaint = complaint_in(Status.HEAD_REVIEW)
+    _linked(complaint, ChannelKind.WHATSAPP)
+    outcome = _acknowledge(complaint, users)
+    assert Complaint.objects.get(pk=complaint.pk).status == Status.NOTIFICATION
+    delivery_confirmed(outcome)
+    complaint.refresh_from_db()
+    assert (complaint.status, complaint.outcome) == (Status.CLOSED, Outcome.RESOLVED)
+    event = ComplaintEvent.objects.filter(complaint=complaint).latest("id")
+    assert (event.action, event.actor.username, event.actor_role) == ("informed", SYSTEM_USERNAME, "operator")
+    # Confirming again (a late duplicate callback) changes nothing.
+    delivery_confirmed(outcome)
+    assert ComplaintEvent.objects.filter(complaint=complaint, action="informed").count() == 1
+
+
+def test_operator_already_informed_is_left_alone(complaint_in, users):
+    complaint = complaint_in(Status.HEAD_REVIEW)
+    _linked(complaint, ChannelKind.WHATSAPP)
+    outcome = _acknowledge(complaint, users)
+    perform_action(user=users[Role.OPERATOR], complaint_id=complaint.pk, action="informed", data={})
+    delivery_confirmed(outcome)
+    assert ComplaintEvent.objects.filter(complaint=complaint, action="informed").count() == 1
+
+
+def test_other_messages_do_not_close_anything(complaint_in, users):
+    complaint = complaint_in(Status.NOTIFICATION)
+    channel = _linked(complaint, ChannelKind.WHATSAPP)
+    reply = OutboundMessage.objects.create(channel=channel, complaint=complaint, kind=OutboundKind.REPLY, recipient="chat-5", body="hi")
+    delivery_confirmed(reply)
+    assert Complaint.objects.get(pk=complaint.pk).status == Status.NOTIFICATION
