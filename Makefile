@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-browser screenshots lint openapi openapi-check ci clean demo
+.PHONY: run worker test test-browser screenshots lint openapi openapi-check ci clean demo
 
 $(STAMP): requirements/base.txt requirements/dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,7 +19,14 @@ run: $(STAMP)
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py load_demo
 	@echo "TRECKK: http://$(HOST):$(PORT)/  (API docs: http://$(HOST):$(PORT)/api/docs/)"
+	@# The worker delivers outbound messages beside the web server; both stop together.
+	trap 'kill 0' EXIT INT TERM; \
+	DEBUG=1 $(BIN)/python manage.py run_worker & \
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## worker: deliver outbound messages (receipts, replies, webhooks) and run background tasks
+worker: $(STAMP)
+	DEBUG=1 $(BIN)/python manage.py run_worker
 
 ## test: the whole test suite but the browser tests (SQLite by default; set DATABASE_URL for PostgreSQL)
 test: $(STAMP)
