@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+"""Mounted at /channels/whatsapp/ (channels.urls): the one callback URL configured in the Meta app dashboard."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from channels.whatsapp.views import WebhookView
+
+urlpatterns = [
+    path("webhook/", WebhookView.as_view(), name="whatsapp-webhook"),
+]

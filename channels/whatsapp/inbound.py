@@ -1,0 +1,91 @@
+"""Store what an authenticated webhook brought: citizens' messages into their conversations, delivery reports onto the outbox.
+
+"Store, then process": only normalizing and inserting happens here, inside the webhook request. Media
+bytes are fetched later by the worker (channels.whatsapp.tasks), queued in the same transaction as the
+message, so a stored photo message always has its download waiting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import OuterRef, Subquery
+
+from channels.models import Conversation, InboundMessage, OutboundMessage, OutboundStatus
+from channels.services import NormalizedMessage, receive_message
+from channels.whatsapp.parse import StatusUpdate, parse
+from complaints.models import Channel, ChannelKind
+
+# Which report moves a message to which status, and from where. Reports arrive out of order and from several
+# devices, so a status only ever moves forward: a late "delivered" leaves "read" alone, and a "delivered"
+# from one device overrides a "failed" from another.
+FORWARD: dict[str, tuple[str, tuple[str, ...]]] = {
+    "delivered": (OutboundStatus.DELIVERED, (OutboundStatus.SENT, OutboundStatus.DEAD)),
+    "read": (OutboundStatus.READ, (OutboundStatus.SENT, OutboundStatus.DELIVERED, OutboundStatus.DEAD)),
+}
+
+
+@dataclass
+class StoredWebhook:
+    created: int = 0
+    duplicates: int = 0
+    statuses: int = 0
+
+
+def active_channel() -> Channel | None:
+    """The WhatsApp channel messages are filed under: the oldest active one. A disabled channel takes nothing."""
+    return Channel.objects.filter(kind=ChannelKind.WHATSAPP, is_active=True).order_by("pk").first()
+
+
+def store_webhook(channel: Channel, payload: object) -> StoredWebhook:
+    parsed = parse(payload, settings.WHATSAPP_PHONE_NUMBER_ID)
+    result = StoredWebhook()
+    for incoming in parsed.messages:
+        if store_message(channel, incoming):
+            result.created += 1
+        else:
+            result.duplicates += 1
+    for update in parsed.statuses:
+        result.statuses += apply_status(update)
+    return result
+
+
+def store_message(channel: Channel, incoming: NormalizedMessage) -> bool:
+    """One message, idempotent on its wamid; a new one with a photo gets its download queued with it. True if new."""
+    from channels.whatsapp.tasks import download_media
+
+    with transaction.atomic():
+        received = receive_message(channel, incoming)
+        if not received.created:
+            return False
+        message = received.message
+        _keep_latest_inbound(message.conversation_id)
+        for item in message.media:
+            download_media.enqueue(message.pk, item["id"])
+    return True
+
+
+def _keep_latest_inbound(conversation_id: int) -> None:
+    # receive_message stamps last_inbound_at with this message's time, but WhatsApp does not deliver in order:
+    # an older message arriving late must not shorten the 24-hour reply window.
+    latest = InboundMessage.objects.filter(conversation_id=OuterRef("pk")).order_by("-sent_at").values("sent_at")[:1]
+    Conversation.objects.filter(pk=conversation_id).update(last_inbound_at=Subquery(latest))
+
+
+def apply_status(update: StatusUpdate) -> int:
+    """Record a delivery report on the outbox row with that wamid. Unknown ids change nothing. Returns rows changed."""
+    ours = OutboundMessage.objects.filter(provider_message_id=update.message_id, channel__kind=ChannelKind.WHATSAPP)
+    if update.status == "failed":
+        # Delivered or read elsewhere wins; a failure is recorded, and the Operator decides whether to resend.
+        failed = ours.filter(status=OutboundStatus.SENT)
+        return failed.update(status=OutboundStatus.DEAD, last_error=update.error_text[:2000], lease_until=None)
+    if update.status not in FORWARD:
+        return 0  # "sent": the outbox already marked it when the send call returned
+    new_status, from_statuses = FORWARD[update.status]
+    with transaction.atomic():
+        changed = ours.filter(status__in=from_statuses).update(status=new_status)
+        # "read" implies delivered; Meta skips the "delivered" report when both happen at once.
+        ours.filter(status__in=(OutboundStatus.DELIVERED, OutboundStatus.READ), delivered_at__isnull=True).update(delivered_at=update.at)
+    return changed
