@@ -9,7 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -63,9 +63,12 @@ def receive_message(channel: Channel, incoming: NormalizedMessage) -> Received:
                 latitude=incoming.latitude, longitude=incoming.longitude, location_name=incoming.location_name,
                 media=incoming.media, contact=incoming.contact, sent_at=incoming.sent_at,
             )
-            Conversation.objects.filter(pk=conversation.pk).update(
-                unread_count=F("unread_count") + 1, last_message_at=timezone.now(), last_inbound_at=incoming.sent_at,
-            )
+            Conversation.objects.filter(pk=conversation.pk).update(unread_count=F("unread_count") + 1, last_message_at=timezone.now())
+            # Providers deliver out of order: a late older message must not move the last-inbound time back
+            # (WhatsApp's 24-hour reply window is counted from it).
+            Conversation.objects.filter(pk=conversation.pk).filter(
+                Q(last_inbound_at__isnull=True) | Q(last_inbound_at__lt=incoming.sent_at)
+            ).update(last_inbound_at=incoming.sent_at)
             _answer_status_request(conversation, message)
     except IntegrityError:
         # A concurrent retry of the same message stored it first.

@@ -124,3 +124,9 @@ def test_structured_complaint_is_idempotent_on_the_header(bot, category, paringi
     assert (first.status_code, again.status_code) == (201, 200)
     assert first.json()["code"] == again.json()["code"]
     assert Complaint.objects.get().external_ref == "form-991"
+
+
+def test_a_late_older_message_does_not_move_the_last_inbound_time_back(bot):
+    bot.post(URL, message(external_id="new", sent_at="2026-11-23T21:00:00+08:00"), format="json")
+    bot.post(URL, message(external_id="old", sent_at="2026-11-23T08:00:00+08:00"), format="json")
+    assert Conversation.objects.get().last_inbound_at.isoformat() == "2026-11-23T13:00:00+00:00"

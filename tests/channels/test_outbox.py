@@ -135,6 +135,11 @@ def test_unreachable_provider_is_a_transient_failure(integrator, category, parin
     assert deliver(_webhooks().get().pk) == OutboundStatus.PENDING
 
 
+# The worker closes its database connection when it stops, which a test inside one transaction cannot survive.
+WORKER_DB = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@WORKER_DB
 def test_a_worker_killed_mid_send_leaves_nothing_lost(integrator, category, paringin, stand_in):
     _submit(integrator, category, paringin)
     message = _webhooks().get()
@@ -159,6 +164,7 @@ def test_a_live_lease_is_not_taken_by_a_second_worker(integrator, category, pari
     assert stand_in.requests == []
 
 
+@WORKER_DB
 def test_worker_command_delivers_what_is_due(integrator, category, paringin, stand_in):
     _submit(integrator, category, paringin)
     call_command("run_worker", batch=True)
