@@ -11,10 +11,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
 
-from channels.models import Conversation, InboundMessage, OutboundMessage, OutboundStatus
-from channels.services import NormalizedMessage, receive_message
+from channels.models import OutboundMessage, OutboundStatus
+from channels.services import NormalizedMessage, delivery_confirmed, receive_message
 from channels.whatsapp.parse import StatusUpdate, parse
 from complaints.models import Channel, ChannelKind
 
@@ -61,17 +60,9 @@ def store_message(channel: Channel, incoming: NormalizedMessage) -> bool:
         if not received.created:
             return False
         message = received.message
-        _keep_latest_inbound(message.conversation_id)
         for item in message.media:
             download_media.enqueue(message.pk, item["id"])
     return True
-
-
-def _keep_latest_inbound(conversation_id: int) -> None:
-    # receive_message stamps last_inbound_at with this message's time, but WhatsApp does not deliver in order:
-    # an older message arriving late must not shorten the 24-hour reply window.
-    latest = InboundMessage.objects.filter(conversation_id=OuterRef("pk")).order_by("-sent_at").values("sent_at")[:1]
-    Conversation.objects.filter(pk=conversation_id).update(last_inbound_at=Subquery(latest))
 
 
 def apply_status(update: StatusUpdate) -> int:
@@ -88,4 +79,8 @@ def apply_status(update: StatusUpdate) -> int:
         changed = ours.filter(status__in=from_statuses).update(status=new_status)
         # "read" implies delivered; Meta skips the "delivered" report when both happen at once.
         ours.filter(status__in=(OutboundStatus.DELIVERED, OutboundStatus.READ), delivered_at__isnull=True).update(delivered_at=update.at)
+        if changed:
+            # The outcome reached the reporter: SOP step 8 is done (the service ignores every other message).
+            for message in ours.select_related("channel"):
+                delivery_confirmed(message)
     return changed

@@ -7,6 +7,8 @@ from django.utils import timezone
 
 from channels.models import OutboundKind, OutboundMessage
 from channels.services import NormalizedMessage, delivery_confirmed, link_messages, receive_message
+from channels.whatsapp.inbound import apply_status
+from channels.whatsapp.parse import StatusUpdate
 from complaints.models import Channel, ChannelKind, Complaint, ComplaintEvent
 from complaints.services.transitions import perform_action
 from complaints.workflow import Outcome, Status
@@ -58,3 +60,12 @@ def test_other_messages_do_not_close_anything(complaint_in, users):
     reply = OutboundMessage.objects.create(channel=channel, complaint=complaint, kind=OutboundKind.REPLY, recipient="chat-5", body="hi")
     delivery_confirmed(reply)
     assert Complaint.objects.get(pk=complaint.pk).status == Status.NOTIFICATION
+
+
+def test_whatsapp_delivered_callback_closes_step_8(complaint_in, users):
+    complaint = complaint_in(Status.HEAD_REVIEW)
+    _linked(complaint, ChannelKind.WHATSAPP)
+    outcome = _acknowledge(complaint, users)
+    OutboundMessage.objects.filter(pk=outcome.pk).update(status="sent", provider_message_id="wamid.OUT1")
+    apply_status(StatusUpdate(message_id="wamid.OUT1", status="delivered", at=timezone.now(), recipient_id="chat-5"))
+    assert Complaint.objects.get(pk=complaint.pk).status == Status.CLOSED
