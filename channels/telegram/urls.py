@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+"""Telegram Bot API webhook, mounted at /channels/telegram/ (name "channels:telegram-webhook")."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from channels.telegram import views
+
+urlpatterns = [
+    path("webhook/", views.webhook, name="telegram-webhook"),
+]
