@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from channels.models import OutboundKind, OutboundMessage
+from channels.models import OutboundKind, OutboundMessage, OutboundStatus
+from channels.outbox import deliver
 from channels.services import NormalizedMessage, delivery_confirmed, link_messages, receive_message
 from channels.whatsapp.inbound import apply_status
 from channels.whatsapp.parse import StatusUpdate
@@ -68,4 +69,15 @@ def test_whatsapp_delivered_callback_closes_step_8(complaint_in, users):
     outcome = _acknowledge(complaint, users)
     OutboundMessage.objects.filter(pk=outcome.pk).update(status="sent", provider_message_id="wamid.OUT1")
     apply_status(StatusUpdate(message_id="wamid.OUT1", status="delivered", at=timezone.now(), recipient_id="chat-5"))
+    assert Complaint.objects.get(pk=complaint.pk).status == Status.CLOSED
+
+
+def test_a_telegram_send_is_a_delivery(complaint_in, users, stand_in, settings):
+    settings.TELEGRAM_API_BASE_URL = stand_in.url
+    settings.TELEGRAM_BOT_TOKEN = "123:abc"
+    stand_in.response = {"ok": True, "result": {"message_id": 991, "chat": {"id": 5}, "date": 0}}
+    complaint = complaint_in(Status.HEAD_REVIEW)
+    _linked(complaint, ChannelKind.TELEGRAM)
+    outcome = _acknowledge(complaint, users)
+    assert deliver(outcome.pk) == OutboundStatus.DELIVERED
     assert Complaint.objects.get(pk=complaint.pk).status == Status.CLOSED
