@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
-
-SWEEP_EVERY = timedelta(minutes=1)
 
 
 @task()
@@ -19,7 +18,7 @@ def deliver_outbound(message_id: int) -> str:
 
 @task()
 def sweep_outbox() -> int:
-    """Pick up what a killed worker left behind, then come back in a minute."""
+    """Pick up what a killed worker left behind, then come back after TRECKK_OUTBOX_SWEEP_SECONDS."""
     from channels.outbox import recover_stranded
 
     recovered = recover_stranded()
@@ -34,4 +33,4 @@ def schedule_sweep() -> None:
 
     waiting = DBTaskResult.objects.filter(status=TaskResultStatus.READY, task_path=f"{__name__}.sweep_outbox")
     if not waiting.exists():
-        sweep_outbox.using(run_after=timezone.now() + SWEEP_EVERY).enqueue()
+        sweep_outbox.using(run_after=timezone.now() + timedelta(seconds=settings.TRECKK_OUTBOX_SWEEP_SECONDS)).enqueue()

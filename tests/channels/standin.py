@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -19,6 +20,7 @@ class Recorded:
     path: str
     headers: dict[str, str]
     body: bytes
+    status: int = 0
 
     def json(self) -> dict:
         return json.loads(self.body or b"{}")
@@ -30,6 +32,7 @@ class StandIn:
     requests: list[Recorded] = field(default_factory=list)
     statuses: deque[int] = field(default_factory=deque)
     status: int = 200
+    delay: float = 0.0  # seconds before answering: a slow provider
     response: dict = field(default_factory=lambda: {"ok": True})
     responses_by_path: dict[str, dict] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -59,9 +62,12 @@ def start_stand_in() -> StandIn:
             stand_in = holder["stand_in"]
             length = int(self.headers.get("content-length") or 0)
             body = self.rfile.read(length) if length else b""
-            with stand_in.lock:
-                stand_in.requests.append(Recorded(self.command, self.path, {k.lower(): v for k, v in self.headers.items()}, body))
             status = stand_in._next_status()
+            record = Recorded(self.command, self.path, {k.lower(): v for k, v in self.headers.items()}, body, status)
+            if stand_in.delay:
+                time.sleep(stand_in.delay)
+            with stand_in.lock:
+                stand_in.requests.append(record)
             payload = json.dumps(stand_in.responses_by_path.get(self.path.split("?")[0], stand_in.response)).encode()
             self.send_response(status)
             self.send_header("content-type", "application/json")
