@@ -5,7 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from complaints.models import Category, District, Village
+from channels.models import CannedReply
+from complaints.models import Category, Channel, District, Village
 from complaints.models.reporter import nik_validator, phone_validator
 from complaints.services.intake import ComplaintInput, ReporterInput
 
@@ -97,3 +98,102 @@ def compact_filter_form(form: forms.Form) -> None:
     for name in ("created_after", "created_before"):
         if name in form.fields:
             form.fields[name].widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+# The Operator's inbox -----------------------------------------------------------------------------------------
+
+REPLY_LIMIT = 4096  # WhatsApp's and Telegram's limit for one text message
+
+
+class InboxFilterForm(forms.Form):
+    channel = forms.ModelChoiceField(label=_("Kanal"), queryset=Channel.objects.none(), required=False, empty_label=_("Semua kanal"))
+    unread = forms.BooleanField(label=_("Belum dibaca saja"), required=False)
+
+    def __init__(self, *args, channels, **kwargs) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["channel"].queryset = channels
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(label=_("Balasan"), max_length=REPLY_LIMIT, widget=forms.Textarea(attrs={"rows": 4}))
+    canned = forms.ModelChoiceField(
+        label=_("Balasan siap pakai"), queryset=CannedReply.objects.none(), required=False, empty_label=_("Pilih balasan…"),
+    )
+
+    canned_error = ""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("label_suffix", "")
+        kwargs.setdefault("auto_id", "reply_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["canned"].queryset = CannedReply.objects.filter(is_active=True).order_by("sort_order", "title")
+
+    def with_canned_reply(self) -> ReplyForm:
+        """'Pakai': a fresh form with what was typed plus the chosen canned reply; nothing is sent."""
+        typed = str(self.data.get("body", "")).rstrip()
+        choice = str(self.data.get("canned", ""))
+        canned = self.fields["canned"].queryset.filter(pk=choice).first() if choice.isdigit() else None
+        if canned is None:
+            form = ReplyForm(initial={"body": typed})
+            form.canned_error = _("Pilih balasan siap pakai terlebih dahulu.")
+            return form
+        return ReplyForm(initial={"body": f"{typed}\n\n{canned.body}" if typed else canned.body, "canned": canned.pk})
+
+
+class MessageChoiceMixin:
+    """Checkboxes for the conversation's messages that belong to the complaint; unlinked ones are ticked at first."""
+
+    def _set_messages(self, messages) -> None:
+        self.conversation_messages = list(messages)
+        self.fields["message_ids"].choices = [(m.pk, m.pk) for m in self.conversation_messages]
+        if not self.is_bound:
+            self.initial.setdefault("message_ids", [m.pk for m in self.conversation_messages if m.complaint_id is None])
+
+    @property
+    def selected_ids(self) -> set[int]:
+        if self.is_bound:
+            values = self.data.getlist("message_ids") if hasattr(self.data, "getlist") else self.data.get("message_ids", [])
+        else:
+            values = self.initial.get("message_ids", [])
+        return {int(v) for v in values if str(v).isdigit()}
+
+
+def message_ids_field() -> forms.TypedMultipleChoiceField:
+    return forms.TypedMultipleChoiceField(
+        label=_("Pesan yang termasuk"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("Pesan %(value)s bukan bagian dari percakapan ini.")},
+    )
+
+
+class ConversationComplaintForm(MessageChoiceMixin, WalkInForm):
+    """A complaint from a conversation: the walk-in fields without the upload (photos come from the messages)."""
+
+    photos = None
+    message_ids = message_ids_field()
+    attach_media = forms.BooleanField(label=_("Lampirkan foto dari pesan terpilih sebagai bukti"), required=False, initial=True)
+
+    def __init__(self, *args, messages=(), **kwargs) -> None:
+        kwargs.setdefault("auto_id", "new_%s")
+        super().__init__(*args, **kwargs)
+        self._set_messages(messages)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if not cleaned.get("message_ids") and not self.has_error("message_ids"):
+            self.add_error("message_ids", _("Pilih sedikitnya satu pesan untuk aduan ini."))
+        return cleaned
+
+
+class LinkComplaintForm(MessageChoiceMixin, forms.Form):
+    code = forms.CharField(label=_("Kode lacak aduan"), max_length=20, widget=forms.TextInput(attrs={"autocapitalize": "characters"}))
+    message_ids = message_ids_field()
+
+    def __init__(self, *args, messages=(), **kwargs) -> None:
+        kwargs.setdefault("label_suffix", "")
+        kwargs.setdefault("auto_id", "link_%s")
+        super().__init__(*args, **kwargs)
+        self._set_messages(messages)
+
+    def clean_code(self) -> str:
+        return self.cleaned_data["code"].strip().upper()

@@ -10,8 +10,9 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from channels.selectors import nav_counts
 from complaints.selectors import queue_counts
-from roles.policy import may_create_complaints, may_dispatch
+from roles.policy import may_create_complaints, may_dispatch, may_use_inbox
 from roles.principals import user_roles
 from roles.roles import Role
 
@@ -41,12 +42,19 @@ def nav_items(user) -> list[NavItem]:
         NavItem(f"queue-{role}", queue_label(role), reverse("portal:queue", args=[role]), count)
         for role, count in queue_counts(user).items()
     ]
+    inbox = may_use_inbox(user)
+    # Unread messages and dead letters are the Operator's work, so only the Operator gets their counts (one query).
+    counts = nav_counts() if inbox and Role.OPERATOR in user_roles(user) else {}
+    if inbox:
+        items.append(NavItem("inbox", _("Kotak masuk"), reverse("portal:inbox"), counts.get("unread")))
     if user_roles(user):
         items.append(NavItem("cases", _("Semua aduan"), reverse("portal:cases")))
     if may_dispatch(user):
         items.append(NavItem("dispatch", _("Papan penugasan"), reverse("portal:dispatch")))
     if may_create_complaints(user):
         items.append(NavItem("intake", _("Aduan langsung"), reverse("portal:intake")))
+    if inbox:
+        items.append(NavItem("outbox", _("Pesan gagal"), reverse("portal:outbox"), counts.get("dead")))
     return items
 
 

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from portal.views import cases, dispatch, intake, queues
+from portal.views import cases, dispatch, inbox, intake, outbox, queues
 
 app_name = "portal"
 urlpatterns = [
@@ -19,4 +19,13 @@ urlpatterns = [
     path("dispatch/", dispatch.board, name="dispatch"),
     path("intake/", intake.walk_in, name="intake"),
     path("intake/villages/", intake.villages, name="villages"),
+    path("inbox/", inbox.inbox, name="inbox"),
+    path("inbox/<int:pk>/", inbox.conversation, name="conversation"),
+    path("inbox/<int:pk>/reply/", inbox.reply_view, name="conversation-reply"),
+    path("inbox/<int:pk>/complaint/", inbox.create, name="conversation-complaint"),
+    path("inbox/<int:pk>/link/", inbox.link, name="conversation-link"),
+    path("inbox/<int:pk>/messages/<int:message_id>/media/<int:index>/", inbox.media_file, name="inbox-media"),
+    path("inbox/<int:pk>/messages/<int:message_id>/media/<int:index>/thumbnail/", inbox.media_thumbnail, name="inbox-media-thumbnail"),
+    path("outbox/", outbox.outbox, name="outbox"),
+    path("outbox/<int:pk>/retry/", outbox.retry, name="outbox-retry"),
 ]

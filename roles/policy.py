@@ -99,6 +99,11 @@ def may_dispatch(user) -> bool:
     return Role.KABID in user_roles(user)
 
 
+def may_use_inbox(user) -> bool:
+    """Operators work the channel inbox and its failed messages; the Kepala, who sees everything, may too."""
+    return bool(user_roles(user) & {Role.OPERATOR, Role.KEPALA})
+
+
 def may_view_receipt(user, complaint: Complaint) -> bool:
     """Whoever recorded a walk-in prints its receipt, even a TRC post that cannot open the case itself."""
     return complaint.created_by_id == getattr(user, "pk", None) or can_view(user, complaint)

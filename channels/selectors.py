@@ -1,0 +1,148 @@
+"""Reads for the Operator's inbox and the outbox view: each list in a fixed number of queries, however long."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import chain
+
+from django.db.models import CharField, Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+
+from channels.models import CannedReply, Conversation, InboundMessage, OutboundMessage, OutboundStatus
+from complaints.models import Channel, Complaint
+
+# A thread shows this many of the latest messages each way; older ones stay in the database (and the admin).
+THREAD_LIMIT = 200
+# Where the adapters store downloaded media in default_storage; nothing outside it is ever served.
+MEDIA_PREFIX = "channel-media/"
+OUTBOX_TABS = {
+    "dead": (OutboundStatus.DEAD,),
+    "pending": (OutboundStatus.PENDING, OutboundStatus.SENDING),
+}
+
+
+def inbox_conversations(*, channel: Channel | None = None, unread_only: bool = False) -> QuerySet[Conversation]:
+    """Conversations newest first, each with its last inbound message and its complaints' codes (prefetched)."""
+    last = InboundMessage.objects.filter(conversation=OuterRef("pk")).order_by("-sent_at", "-id")
+    queryset = (
+        Conversation.objects.select_related("channel")
+        .annotate(
+            last_text=Subquery(last.values("text")[:1]),
+            last_latitude=Subquery(last.values("latitude")[:1]),
+            last_media=Subquery(last.values("media")[:1]),
+        )
+        .prefetch_related(Prefetch("complaints", queryset=Complaint.objects.only("pk", "code").order_by("created_at", "id")))
+        .order_by("-last_message_at", "-id")
+    )
+    if channel is not None:
+        queryset = queryset.filter(channel=channel)
+    if unread_only:
+        queryset = queryset.filter(unread_count__gt=0)
+    return queryset
+
+
+def inbox_channels() -> QuerySet[Channel]:
+    """The channels that have conversations: the inbox's channel filter."""
+    return Channel.objects.filter(pk__in=Conversation.objects.values("channel_id")).order_by("name")
+
+
+def nav_counts() -> dict[str, int]:
+    """Unread inbound messages and dead outbound messages, in one query (the navigation draws both on every page)."""
+    label = CharField()
+    unread = (
+        Conversation.objects.order_by().annotate(key=Value("unread", output_field=label)).values("key")
+        .annotate(n=Sum("unread_count")).values_list("key", "n")
+    )
+    dead = (
+        OutboundMessage.objects.filter(status=OutboundStatus.DEAD).order_by().annotate(key=Value("dead", output_field=label))
+        .values("key").annotate(n=Count("pk")).values_list("key", "n")
+    )
+    counts = dict(unread.union(dead, all=True))
+    return {"unread": counts.get("unread") or 0, "dead": counts.get("dead") or 0}
+
+
+def conversation_for_inbox(pk: int) -> Conversation:
+    """Raises Conversation.DoesNotExist."""
+    return Conversation.objects.select_related("channel").get(pk=pk)
+
+
+@dataclass(frozen=True)
+class ThreadItem:
+    at: datetime
+    inbound: InboundMessage | None = None
+    outbound: OutboundMessage | None = None
+
+
+@dataclass(frozen=True)
+class Thread:
+    items: list[ThreadItem]
+    truncated: bool
+
+
+def conversation_thread(conversation: Conversation) -> Thread:
+    """The latest messages both ways, interleaved by time: inbound when the citizen sent it, outbound when queued."""
+    inbound = list(
+        conversation.inbound_messages.select_related("complaint").only(
+            "pk", "conversation_id", "external_id", "text", "latitude", "longitude", "location_name", "media", "contact",
+            "sent_at", "received_at", "complaint__code",
+        ).order_by("-sent_at", "-id")[: THREAD_LIMIT + 1]
+    )
+    outbound = list(
+        conversation.outbound_messages.select_related("created_by", "complaint").defer("payload").order_by("-created_at", "-id")[
+            : THREAD_LIMIT + 1
+        ]
+    )
+    truncated = len(inbound) > THREAD_LIMIT or len(outbound) > THREAD_LIMIT
+    items = chain(
+        (ThreadItem(at=m.sent_at, inbound=m) for m in inbound[:THREAD_LIMIT]),
+        (ThreadItem(at=m.created_at, outbound=m) for m in outbound[:THREAD_LIMIT]),
+    )
+    return Thread(items=sorted(items, key=lambda item: (item.at, item.outbound is not None)), truncated=truncated)
+
+
+def unlinked_messages(conversation: Conversation) -> QuerySet[InboundMessage]:
+    return conversation.inbound_messages.filter(complaint__isnull=True).order_by("sent_at", "id")
+
+
+def selectable_messages(conversation: Conversation) -> QuerySet[InboundMessage]:
+    """The messages a complaint may be made from or linked to: the latest of the conversation, oldest first."""
+    latest = conversation.inbound_messages.order_by("-sent_at", "-id").values_list("pk", flat=True)[:THREAD_LIMIT]
+    return InboundMessage.objects.filter(pk__in=latest).select_related("complaint").order_by("sent_at", "id")
+
+
+def canned_replies() -> QuerySet[CannedReply]:
+    return CannedReply.objects.filter(is_active=True).order_by("sort_order", "title")
+
+
+def stored_media(message: InboundMessage, index: int) -> dict | None:
+    """The message's `index`-th media item when the adapter stored its file (a safe path under channel-media/)."""
+    media = message.media if isinstance(message.media, list) else []
+    if not 0 <= index < len(media) or not isinstance(media[index], dict):
+        return None
+    item = media[index]
+    path = item.get("path")
+    if not isinstance(path, str) or not path.startswith(MEDIA_PREFIX) or ".." in path or "\\" in path:
+        return None
+    return item
+
+
+def stored_media_indexes(message: InboundMessage) -> list[int]:
+    media = message.media if isinstance(message.media, list) else []
+    return [index for index in range(len(media)) if stored_media(message, index) is not None]
+
+
+def outbox_messages(tab: str) -> QuerySet[OutboundMessage]:
+    """Dead letters (or messages still waiting for delivery), newest first."""
+    return (
+        OutboundMessage.objects.filter(status__in=OUTBOX_TABS[tab])
+        .select_related("channel", "conversation", "complaint")
+        .defer("payload")
+        .order_by("-created_at", "-id")
+    )
+
+
+def outbox_counts() -> dict[str, int]:
+    counts = OutboundMessage.objects.aggregate(
+        **{tab: Count("pk", filter=Q(status__in=statuses)) for tab, statuses in OUTBOX_TABS.items()}
+    )
+    return {tab: counts[tab] for tab in OUTBOX_TABS}

@@ -1,0 +1,312 @@
+"""The Operator's inbox: citizens' conversations on messaging channels, replies, and complaints made from them."""
+
+from __future__ import annotations
+
+import mimetypes
+import posixpath
+import re
+from decimal import Decimal
+from io import BytesIO
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from channels.models import Conversation, InboundMessage
+from channels.selectors import (
+    conversation_for_inbox,
+    conversation_thread,
+    inbox_channels,
+    inbox_conversations,
+    selectable_messages,
+    stored_media,
+    stored_media_indexes,
+)
+from channels.services import create_complaint, link_messages, mark_read, reply
+from complaints.errors import InputError, WorkflowError
+from complaints.models import ChannelKind, Complaint, District
+from complaints.models.reporter import PHONE_PATTERN
+from complaints.selectors import complaint_detail
+from portal.forms import DESCRIPTION_LIMIT, ConversationComplaintForm, InboxFilterForm, LinkComplaintForm, ReplyForm
+from portal.views.queues import PAGE_SIZE, POLL_SECONDS, _query_without_page
+from roles.policy import may_create_complaints, may_use_inbox
+
+THUMBNAIL_SIZE = (320, 320)
+# Media types the inbox serves from storage (what the adapters keep); anything else is not served at all.
+SERVED_TYPES = {"image/jpeg", "image/png", "image/webp", "application/pdf"}
+# A shared location further than this from every kecamatan centre (about 35 km) does not suggest a kecamatan.
+NEAREST_DISTRICT_DEGREES = Decimal("0.32")
+
+
+def require_inbox(user) -> None:
+    if not may_use_inbox(user):
+        raise PermissionDenied(_("Kotak masuk hanya untuk Operator dan Kepala."))
+
+
+def _conversation(request: HttpRequest, pk: int) -> Conversation:
+    require_inbox(request.user)
+    try:
+        return conversation_for_inbox(pk)
+    except Conversation.DoesNotExist:
+        raise Http404(_("Percakapan tidak ditemukan.")) from None
+
+
+# The list ------------------------------------------------------------------------------------------------------
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    require_inbox(request.user)
+    form = InboxFilterForm(request.GET or None, channels=inbox_channels())
+    valid = not form.is_bound or form.is_valid()
+    data = form.cleaned_data if form.is_bound and valid else {}
+    rows = inbox_conversations(channel=data.get("channel"), unread_only=bool(data.get("unread"))) if valid else Conversation.objects.none()
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "filter_form": form, "page": page, "poll_seconds": POLL_SECONDS, "query": _query_without_page(request), "nav_key": "inbox",
+    }
+    template = "portal/inbox.html#results" if request.htmx and not request.htmx.boosted else "portal/inbox.html"
+    return render(request, template, context, status=200 if valid else 400)
+
+
+# One conversation ----------------------------------------------------------------------------------------------
+
+@login_required
+def conversation(request: HttpRequest, pk: int) -> HttpResponse:
+    """The thread; opening it marks the conversation read."""
+    conv = _conversation(request, pk)
+    if conv.unread_count:
+        mark_read(conv)
+        conv.unread_count = 0
+    return conversation_page(request, conv)
+
+
+@login_required
+@require_POST
+def reply_view(request: HttpRequest, pk: int) -> HttpResponse:
+    conv = _conversation(request, pk)
+    form = ReplyForm(request.POST)
+    if request.POST.get("use_canned"):
+        return conversation_page(request, conv, reply_form=form.with_canned_reply(), partial="reply")
+    if form.is_valid() and not conv.channel.is_active:
+        form.add_error(None, _("Kanal %(channel)s sedang nonaktif; balasan tidak dapat dikirim.") % {"channel": conv.channel.name})
+    if not form.errors:
+        reply(user=request.user, conversation=conv, body=form.cleaned_data["body"])
+        messages.success(request, _("Balasan masuk antrean kirim."))
+        return _changed(request, conv)
+    return conversation_page(request, conv, status=422, reply_form=form, partial="reply")
+
+
+@login_required
+@require_POST
+def create(request: HttpRequest, pk: int) -> HttpResponse:
+    """'Buat aduan': a complaint from the chosen messages; the reporter gets the receipt over the channel."""
+    conv = _conversation(request, pk)
+    if not may_create_complaints(request.user):
+        raise PermissionDenied(_("Peran Anda tidak dapat mencatat aduan."))
+    choices = list(selectable_messages(conv))
+    form = ConversationComplaintForm(request.POST, messages=choices)
+    status = 422
+    if form.is_valid():
+        chosen = [m for m in choices if m.pk in set(form.cleaned_data["message_ids"])]
+        uploads = _stored_files(chosen) if form.cleaned_data["attach_media"] else []
+        try:
+            result = create_complaint(
+                user=request.user, conversation=conv, data=form.complaint_input(),
+                message_ids=form.cleaned_data["message_ids"], uploads=uploads,
+            )
+        except InputError as error:
+            status = error.status if error.status == 413 else 422
+            for name, problems in error.errors.items():
+                form.add_error(name if name in form.fields else "attach_media" if name == "file" else None, problems)
+        except WorkflowError as error:
+            return conversation_page(request, conv, status=error.status, complaint_form=form, alert=str(error), partial="complaint-panel")
+        else:
+            messages.success(request, _("Aduan %(code)s dibuat dari percakapan; tanda terima masuk antrean kirim.") % {
+                "code": result.complaint.code,
+            })
+            url = reverse("portal:case", args=[result.complaint.code])
+            return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+        finally:
+            for upload in uploads:
+                upload.close()
+    return conversation_page(request, conv, status=status, complaint_form=form, partial="complaint-panel")
+
+
+@login_required
+@require_POST
+def link(request: HttpRequest, pk: int) -> HttpResponse:
+    """'Tautkan ke aduan': the chosen messages belong to a complaint the user can see."""
+    conv = _conversation(request, pk)
+    form = LinkComplaintForm(request.POST, messages=list(selectable_messages(conv)))
+    if form.is_valid():
+        code = form.cleaned_data["code"]
+        try:
+            complaint = complaint_detail(request.user, code)
+        except Complaint.DoesNotExist:
+            form.add_error("code", _("Tidak ada aduan dengan kode %(code)s yang dapat Anda buka.") % {"code": code})
+        else:
+            count = link_messages(conversation=conv, complaint=complaint, message_ids=form.cleaned_data["message_ids"])
+            messages.success(request, _("Percakapan ditautkan ke aduan %(code)s (%(count)s pesan).") % {
+                "code": complaint.code, "count": count,
+            })
+            return _changed(request, conv)
+    return conversation_page(request, conv, status=422, link_form=form, partial="complaint-panel")
+
+
+def _changed(request: HttpRequest, conv: Conversation) -> HttpResponse:
+    """After a write: the whole conversation again (htmx), or the thread page (a plain form post)."""
+    if not request.htmx:
+        return redirect("portal:conversation", pk=conv.pk)
+    response = conversation_page(request, conversation_for_inbox(conv.pk), partial="conversation")
+    return reswap(retarget(response, "#conversation"), "outerHTML")
+
+
+def conversation_page(
+    request: HttpRequest, conv: Conversation, *, status: int = 200, partial: str = "", alert: str = "",
+    reply_form: ReplyForm | None = None, complaint_form: ConversationComplaintForm | None = None,
+    link_form: LinkComplaintForm | None = None,
+) -> HttpResponse:
+    choices = list(selectable_messages(conv))
+    may_create = may_create_complaints(request.user)
+    if complaint_form is None and may_create:
+        complaint_form = ConversationComplaintForm(messages=choices, initial=complaint_initial(conv, choices))
+    thread = conversation_thread(conv)
+    for item in thread.items:
+        if item.inbound is not None:
+            item.inbound.media_entries = _media_entries(item.inbound)
+    context = {
+        "conversation": conv,
+        "thread": thread,
+        "linked": list(conv.complaints.order_by("created_at", "id").only("pk", "code")),
+        "reply_form": reply_form or ReplyForm(),
+        "complaint_form": complaint_form,
+        "link_form": link_form or LinkComplaintForm(messages=choices),
+        "villages": complaint_form.fields["village"].queryset.order_by("name") if complaint_form else [],
+        "media_to_attach": any(stored_media_indexes(m) for m in choices),
+        "template_reply": reply_mode(conv) == "template",
+        "alert": alert,
+        "open_panel": "link" if link_form is not None else "create",
+        "nav_key": "inbox",
+    }
+    template = f"portal/inbox_thread.html#{partial}" if request.htmx and partial else "portal/inbox_thread.html"
+    return render(request, template, context, status=status)
+
+
+def reply_mode(conv: Conversation) -> str:
+    """'template' when WhatsApp's 24-hour window has closed; every other channel answers freely."""
+    if conv.channel.kind != ChannelKind.WHATSAPP:
+        return "free"
+    try:
+        from channels.whatsapp.window import reply_mode as whatsapp_reply_mode
+    except ImportError:
+        return "free"
+    return whatsapp_reply_mode(conv)
+
+
+def complaint_initial(conv: Conversation, choices: list[InboundMessage]) -> dict:
+    """The 'Buat aduan' form from the conversation: the unlinked messages' text, the latest shared location, the sender."""
+    unlinked = [m for m in choices if m.complaint_id is None]
+    text = "\n".join(m.text.strip() for m in unlinked if m.text.strip())
+    initial = {"description": text[:DESCRIPTION_LIMIT], "reporter_name": conv.sender_name[:150]}
+    if re.fullmatch(PHONE_PATTERN, conv.sender_phone):
+        initial["reporter_phone"] = conv.sender_phone
+    located = next((m for m in reversed(unlinked or choices) if m.latitude is not None and m.longitude is not None), None)
+    if located is not None:
+        initial.update(latitude=located.latitude, longitude=located.longitude, address=located.location_name[:255])
+        district = nearest_district(located.latitude, located.longitude)
+        if district is not None:
+            initial["district"] = district.pk
+    return initial
+
+
+def nearest_district(latitude: Decimal, longitude: Decimal) -> District | None:
+    """The kecamatan whose centre is nearest, when the point is plausibly in Balangan at all."""
+    def distance(d: District) -> Decimal:
+        return max(abs(d.latitude - latitude), abs(d.longitude - longitude))
+
+    centres = [d for d in District.objects.all() if d.latitude is not None and d.longitude is not None]
+    best = min(centres, key=distance, default=None)
+    return best if best is not None and distance(best) <= NEAREST_DISTRICT_DEGREES else None
+
+
+# Media the adapters stored -------------------------------------------------------------------------------------
+
+def _media_entries(message: InboundMessage) -> list[dict]:
+    """What the thread shows per media item: a thumbnail/link for a stored file, else why there is none."""
+    entries = []
+    for index, item in enumerate(message.media if isinstance(message.media, list) else []):
+        if not isinstance(item, dict):
+            continue
+        stored = stored_media(message, index) is not None
+        content_type = _served_type(item) if stored else ""
+        url = item.get("url") if isinstance(item.get("url"), str) and item["url"].startswith(("https://", "http://")) else ""
+        entries.append({
+            "index": index, "stored": stored and bool(content_type), "image": content_type.startswith("image/"),
+            "caption": item.get("caption") or "", "url": url, "error": item.get("error") or "",
+        })
+    return entries
+
+
+def _served_type(item: dict) -> str:
+    guessed = mimetypes.guess_type(item.get("path") or "")[0] or ""
+    return guessed if guessed in SERVED_TYPES else ""
+
+
+def _stored_item(request: HttpRequest, pk: int, message_id: int, index: int) -> tuple[dict, str]:
+    conv = _conversation(request, pk)
+    message = InboundMessage.objects.filter(pk=message_id, conversation=conv).only("pk", "media").first()
+    item = stored_media(message, index) if message is not None else None
+    content_type = _served_type(item) if item else ""
+    if not content_type or not default_storage.exists(item["path"]):
+        raise Http404(_("Lampiran tidak ditemukan."))
+    return item, content_type
+
+
+@login_required
+def media_file(request: HttpRequest, pk: int, message_id: int, index: int) -> FileResponse:
+    item, content_type = _stored_item(request, pk, message_id, index)
+    response = FileResponse(default_storage.open(item["path"], "rb"), content_type=content_type)
+    response["Content-Disposition"] = f'inline; filename="{message_id}-{index}{posixpath.splitext(item["path"])[1]}"'
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_required
+def media_thumbnail(request: HttpRequest, pk: int, message_id: int, index: int) -> HttpResponse:
+    item, content_type = _stored_item(request, pk, message_id, index)
+    if not content_type.startswith("image/"):
+        raise Http404(_("Lampiran ini bukan gambar."))
+    try:
+        with default_storage.open(item["path"], "rb") as stored, Image.open(stored) as image:
+            preview = ImageOps.exif_transpose(image).convert("RGB")
+            preview.thumbnail(THUMBNAIL_SIZE)
+            buffer = BytesIO()
+            preview.save(buffer, "JPEG", quality=80)
+    except (UnidentifiedImageError, OSError):
+        raise Http404(_("Gambar tidak dapat dibaca.")) from None
+    response = HttpResponse(buffer.getvalue(), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+def _stored_files(chosen: list[InboundMessage]) -> list:
+    """The stored media of the chosen messages, opened, to become the complaint's evidence."""
+    files = []
+    for message in chosen:
+        for index in stored_media_indexes(message):
+            item = message.media[index]
+            if not _served_type(item) or not default_storage.exists(item["path"]):
+                continue
+            stored = default_storage.open(item["path"], "rb")
+            stored.name = posixpath.basename(item["path"])
+            files.append(stored)
+    return files
