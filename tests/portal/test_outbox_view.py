@@ -179,3 +179,50 @@ def test_the_outbox_page_costs_a_fixed_number_of_queries(portal_as, whatsapp, co
     small = queries()
     add(30)
     assert queries() == small
+
+
+# The same retry in the Django admin, and the admin's other channel screens ----------------------------------------
+
+@pytest.fixture
+def admin_client(client):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.create_superuser("root", password="x"))
+    return client
+
+
+def test_admin_retry_action_revives_only_dead_messages(admin_client, whatsapp, conversation):
+    dead = outbound(whatsapp, conversation=conversation)
+    sent = outbound(whatsapp, OutboundStatus.SENT, conversation=conversation)
+    response = admin_client.post(
+        "/admin/channels/outboundmessage/", {"action": "retry", "_selected_action": [dead.pk, sent.pk]}, follow=True,
+    )
+    page = response.content.decode()
+    assert "1 pesan dikirim ulang." in page and "1 pesan dilewati" in page
+    assert OutboundMessage.objects.get(pk=dead.pk).status == OutboundStatus.PENDING
+    assert OutboundMessage.objects.get(pk=sent.pk).status == OutboundStatus.SENT
+
+
+def test_admin_shows_conversations_and_outbox_read_only(admin_client, whatsapp, conversation):
+    message = outbound(whatsapp, conversation=conversation)
+    assert admin_client.get("/admin/channels/conversation/").status_code == 200
+    assert "Siti" in admin_client.get(f"/admin/channels/conversation/{conversation.pk}/change/").content.decode()
+    assert admin_client.get("/admin/channels/conversation/add/").status_code == 403
+    detail = admin_client.get(f"/admin/channels/outboundmessage/{message.pk}/change/").content.decode()
+    assert "HTTP 503 from the provider" in detail and 'name="_save"' not in detail
+    assert admin_client.get("/admin/channels/cannedreply/").status_code == 200
+
+
+def test_admin_webhook_secret_is_shown_once(admin_client):
+    from channels.models import WebhookEndpoint
+
+    channel = Channel.objects.create(name="Aplikasi mitra", kind=ChannelKind.API)
+    data = {"channel": channel.pk, "url": "https://mitra.example/hooks", "is_active": "on"}
+    response = admin_client.post("/admin/channels/webhookendpoint/add/", data, follow=True)
+    endpoint = WebhookEndpoint.objects.get()
+    assert endpoint.secret.startswith("whsec_") and len(endpoint.secret) > 40
+    assert f"<code>{endpoint.secret}</code>" in response.content.decode()
+    assert endpoint.secret not in admin_client.get(f"/admin/channels/webhookendpoint/{endpoint.pk}/change/").content.decode()
+    old = endpoint.secret
+    admin_client.post("/admin/channels/webhookendpoint/", {"action": "issue_new_secret", "_selected_action": [endpoint.pk]})
+    assert WebhookEndpoint.objects.get().secret != old
