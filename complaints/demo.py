@@ -98,6 +98,7 @@ def load_demo(complaints_per_status: int = 3, seed: int = 7) -> dict[str, str]:
     whatsapp, _ = Channel.objects.get_or_create(name="WhatsApp La-Lisa", defaults={"kind": ChannelKind.WHATSAPP})
     if not Complaint.objects.exists():
         _demo_complaints(rng, whatsapp, complaints_per_status)
+    _demo_conversations(whatsapp)
     return logins
 
 
@@ -137,3 +138,36 @@ def _demo_complaints(rng: random.Random, whatsapp: Channel, per_status: int) -> 
                 created_at=timezone.now() - age - timedelta(minutes=30),
                 due_at=None if steps == len(PATH) else timezone.now() + rng.choice([-1, 1]) * age / 4,
             )
+
+
+# Two citizens writing on WhatsApp, for the Operator's inbox: (sender id, name, [(minutes ago, text, location)]).
+DEMO_CONVERSATIONS = [
+    ("6281351234567", "Rusmini", [
+        (40, "Assalamualaikum, mau lapor. Ada pedagang berjualan di trotoar depan Pasar Paringin, "
+             "pejalan kaki terpaksa turun ke jalan.", None),
+        (39, "", ("-2.330500", "115.467200", "Pasar Paringin")),
+        (35, "Sudah dari pagi, Pak. Mohon ditertibkan.", None),
+    ]),
+    ("6285249876543", "Ahmad Fauzi", [
+        (26 * 60, "Bagaimana cara melapor balap liar? Tiap malam Minggu di jalan poros Batumandi.", None),
+        (26 * 60 - 2, "Apakah nama saya dirahasiakan?", None),
+    ]),
+]
+
+
+def _demo_conversations(whatsapp: Channel) -> None:
+    """Idempotent: the messages' external ids are fixed, so a second run stores nothing new."""
+    # Imported here: the complaints domain does not depend on the channels app; only this demo loader does.
+    from decimal import Decimal
+
+    from channels.services import NormalizedMessage, receive_message
+
+    now = timezone.now()
+    for sender_id, name, lines in DEMO_CONVERSATIONS:
+        for number, (minutes_ago, text, location) in enumerate(lines, start=1):
+            latitude, longitude, place = location or (None, None, "")
+            receive_message(whatsapp, NormalizedMessage(
+                external_id=f"demo-{sender_id}-{number}", sender_id=sender_id, sender_name=name, sender_phone=sender_id,
+                text=text, sent_at=now - timedelta(minutes=minutes_ago), location_name=place,
+                latitude=Decimal(latitude) if latitude else None, longitude=Decimal(longitude) if longitude else None,
+            ))
