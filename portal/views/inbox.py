@@ -194,11 +194,22 @@ def conversation_page(
         "media_to_attach": any(stored_media_indexes(m) for m in choices),
         "template_reply": reply_mode(conv) == "template",
         "alert": alert,
-        "open_panel": "link" if link_form is not None else "create",
+        "open_panel": _open_panel(complaint_form, link_form, choices),
         "nav_key": "inbox",
     }
     template = f"portal/inbox_thread.html#{partial}" if request.htmx and partial else "portal/inbox_thread.html"
     return render(request, template, context, status=status)
+
+
+def _open_panel(complaint_form, link_form, choices: list[InboundMessage]) -> str:
+    """The form that failed stays open; otherwise one opens only while some message belongs to no complaint yet."""
+    if link_form is not None:
+        return "link"
+    if complaint_form is not None and complaint_form.is_bound:
+        return "create"
+    if any(m.complaint_id is None for m in choices):
+        return "create" if complaint_form is not None else "link"
+    return ""
 
 
 def reply_mode(conv: Conversation) -> str:

@@ -503,8 +503,18 @@ def test_only_the_chosen_messages_are_linked(portal_as, conversation_with_report
     # Next time the form starts from what is left.
     page = portal_as(Role.OPERATOR).get(f"/inbox/{conversation_with_report.pk}/").content.decode()
     form = _complaint_form(page)
+    assert form.startswith(" open>")
     assert f'name="message_ids" value="{first.pk}" checked' not in form
     assert "Ada keributan di depan pasar." not in form.split("<textarea", 1)[1]
+
+
+def test_once_every_message_belongs_to_a_complaint_no_form_opens_by_itself(portal_as, conversation_with_report, complaint_in):
+    complaint = complaint_in(Status.SCREENING)
+    InboundMessage.objects.filter(conversation=conversation_with_report).update(complaint=complaint)
+    for who in (Role.OPERATOR, Role.KEPALA):
+        page = portal_as(who).get(f"/inbox/{conversation_with_report.pk}/").content.decode()
+        assert '<details class="action action-create">' in page or who == Role.KEPALA
+        assert '<details class="action action-link">' in page
 
 
 def test_stored_photos_of_the_chosen_messages_become_evidence(portal_as, whatsapp, category, paringin):
@@ -575,7 +585,7 @@ def test_a_village_of_another_kecamatan_is_refused(portal_as, conversation_with_
 def test_kepala_may_link_but_not_create(portal_as, conversation_with_report, category, paringin):
     client = portal_as(Role.KEPALA)
     page = client.get(f"/inbox/{conversation_with_report.pk}/").content.decode()
-    assert "action-create" not in page and "action-link" in page
+    assert "action-create" not in page and '<details class="action action-link" open>' in page
     response = client.post(f"/inbox/{conversation_with_report.pk}/complaint/", _create_data(conversation_with_report, category, paringin))
     assert response.status_code == 403
     assert not Complaint.objects.exists()
