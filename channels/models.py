@@ -63,14 +63,14 @@ class OutboundKind(models.TextChoices):
     OUTCOME = "outcome", _("Hasil penanganan")
     STATUS = "status", _("Status atas permintaan")
     REPLY = "reply", _("Balasan Operator")
-    WEBHOOK = "webhook", _("Webhook status")
+    WEBHOOK = "webhook", _("Status webhook")
 
 
 class OutboundStatus(models.TextChoices):
     PENDING = "pending", _("Menunggu")
     SENDING = "sending", _("Sedang dikirim")
     SENT = "sent", _("Terkirim")
-    DELIVERED = "delivered", _("Diterima")
+    DELIVERED = "delivered", _("Sampai di penerima")
     READ = "read", _("Dibaca")
     DEAD = "dead", _("Gagal (berhenti mencoba)")
 

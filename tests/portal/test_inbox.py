@@ -246,7 +246,7 @@ def test_a_conversation_that_does_not_exist_is_404(portal_as):
 
 
 @pytest.mark.parametrize(("status", "label"), [
-    (OutboundStatus.PENDING, "Menunggu"), (OutboundStatus.SENT, "Terkirim"), (OutboundStatus.DELIVERED, "Diterima"),
+    (OutboundStatus.PENDING, "Menunggu"), (OutboundStatus.SENT, "Terkirim"), (OutboundStatus.DELIVERED, "Sampai di penerima"),
     (OutboundStatus.READ, "Dibaca"), (OutboundStatus.DEAD, "Gagal"),
 ])
 def test_outbound_messages_show_their_delivery_status(portal_as, whatsapp, status, label):
