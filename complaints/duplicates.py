@@ -11,6 +11,7 @@ from datetime import timedelta
 from difflib import SequenceMatcher
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from complaints.models import Complaint
 
@@ -49,12 +50,12 @@ def likely_duplicates(complaint: Complaint, limit: int = 5, minimum: float = 0.3
     )
     ranked = []
     for other in neighbours:
-        reasons = ["kategori dan kecamatan sama"]
+        reasons = [_("kategori dan kecamatan sama")]
         text = _similarity(complaint.description, other.description)
         score = 0.5 * text
         if complaint.village_id and complaint.village_id == other.village_id:
             score += 0.25
-            reasons.append("desa sama")
+            reasons.append(_("desa sama"))
         distance = _metres(complaint, other)
         if distance is not None and distance <= NEAR_METRES:
             score += 0.25
@@ -62,7 +63,7 @@ def likely_duplicates(complaint: Complaint, limit: int = 5, minimum: float = 0.3
         hours = abs((complaint.created_at - other.created_at).total_seconds()) / 3600
         score += 0.25 * max(0.0, 1 - hours / 72)
         if text >= 0.5:
-            reasons.append("uraian mirip")
+            reasons.append(_("uraian mirip"))
         if score >= minimum:
             ranked.append(Candidate(other, round(min(score, 1.0), 2), tuple(reasons)))
     ranked.sort(key=lambda c: c.score, reverse=True)
