@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 
-from complaints.models import Complaint, ComplaintEvent, Team
+from complaints.models import Complaint, ComplaintEvent, StaffNotification, Team
 from complaints.workflow import OWNER_OF, Status
 from roles.policy import visible_complaints
 from roles.principals import user_roles
@@ -103,3 +103,11 @@ def team_board() -> QuerySet[Team]:
         )
         .order_by(F("district__name").asc(nulls_last=True), "name")
     )
+
+
+def notifications_for(user) -> QuerySet[StaffNotification]:
+    return StaffNotification.objects.filter(recipient=user).select_related("complaint", "breach").order_by("-created_at", "-id")
+
+
+def unread_notifications(user) -> int:
+    return StaffNotification.objects.filter(recipient=user, read_at__isnull=True).count()

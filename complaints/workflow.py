@@ -288,7 +288,9 @@ ACTIONS: tuple[str, ...] = tuple(dict.fromkeys(t.action for t in TRANSITIONS))
 
 
 # Timeline entries that are not transitions: recording the complaint and adding a file.
-OTHER_EVENT_LABELS = {"submit": _("Aduan dicatat"), "attach": _("Lampiran ditambahkan")}
+OTHER_EVENT_LABELS = {
+    "submit": _("Aduan dicatat"), "attach": _("Lampiran ditambahkan"), "sla_breach": _("Lewat tenggat langkah ini"),
+}
 
 
 def action_label(action: str) -> str:

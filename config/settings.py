@@ -223,6 +223,7 @@ TRECKK_OUTBOX_FIRST_RETRY_SECONDS = int(os.environ.get("TRECKK_OUTBOX_FIRST_RETR
 TRECKK_OUTBOX_MAX_RETRY_SECONDS = int(os.environ.get("TRECKK_OUTBOX_MAX_RETRY_SECONDS", "3600"))
 TRECKK_OUTBOX_LEASE_SECONDS = int(os.environ.get("TRECKK_OUTBOX_LEASE_SECONDS", "120"))
 TRECKK_OUTBOX_SWEEP_SECONDS = int(os.environ.get("TRECKK_OUTBOX_SWEEP_SECONDS", "60"))
+TRECKK_SLA_SWEEP_SECONDS = int(os.environ.get("TRECKK_SLA_SWEEP_SECONDS", "60"))
 TRECKK_HTTP_TIMEOUT_SECONDS = float(os.environ.get("TRECKK_HTTP_TIMEOUT_SECONDS", "10"))
 
 # Messaging providers. Base URLs are settings so tests (and a staging proxy) can point them elsewhere.

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from channels.selectors import nav_counts
-from complaints.selectors import queue_counts
+from complaints.selectors import queue_counts, unread_notifications
 from roles.policy import may_create_complaints, may_dispatch, may_use_inbox
 from roles.principals import user_roles
 from roles.roles import Role
@@ -55,6 +55,8 @@ def nav_items(user) -> list[NavItem]:
         items.append(NavItem("intake", _("Aduan langsung"), reverse("portal:intake")))
     if inbox:
         items.append(NavItem("outbox", _("Pesan gagal"), reverse("portal:outbox"), counts.get("dead")))
+    if user_roles(user):
+        items.append(NavItem("notifications", _("Pemberitahuan"), reverse("portal:notifications"), unread_notifications(user)))
     return items
 
 

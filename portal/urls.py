@@ -1,10 +1,12 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from portal.views import cases, dispatch, inbox, intake, outbox, queues
+from portal.views import cases, dispatch, inbox, intake, notifications, outbox, queues
 
 app_name = "portal"
 urlpatterns = [
+    path("notifications/", notifications.notifications, name="notifications"),
+    path("notifications/read/", notifications.mark_all_read, name="notifications-read"),
     path("", queues.home, name="home"),
     path("login/", auth_views.LoginView.as_view(template_name="registration/login.html", redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

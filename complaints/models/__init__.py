@@ -1,4 +1,5 @@
 from complaints.models.attachment import Attachment, AttachmentKind
+from complaints.models.breach import SlaBreach, StaffNotification
 from complaints.models.channel import Channel, ChannelKind
 from complaints.models.complaint import Complaint
 from complaints.models.event import AppendOnlyError, ComplaintEvent
@@ -26,7 +27,9 @@ __all__ = [
     "FieldReport",
     "FieldResult",
     "Reporter",
+    "SlaBreach",
     "SlaPolicy",
+    "StaffNotification",
     "Team",
     "Village",
 ]

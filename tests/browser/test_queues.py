@@ -20,11 +20,11 @@ pytestmark = pytest.mark.browser
 
 # (login, queue role, queue title, the tabs in order: every page the role opens)
 ROLES = [
-    ("operator", Role.OPERATOR, "Antrean Operator", ["/queue/operator/", "/inbox/", "/cases/", "/intake/", "/outbox/"]),
-    ("kasi", Role.KASI, "Verifikasi", ["/queue/kasi/", "/cases/"]),
-    ("kabid", Role.KABID, "Penugasan", ["/queue/kabid/", "/cases/", "/dispatch/"]),
-    ("trc-paringin", Role.TRC, "Tugas tim", ["/queue/trc/", "/cases/", "/intake/"]),
-    ("kepala", Role.KEPALA, "Telaah Kepala", ["/queue/kepala/", "/inbox/", "/cases/", "/outbox/"]),
+    ("operator", Role.OPERATOR, "Antrean Operator", ["/queue/operator/", "/inbox/", "/cases/", "/intake/", "/outbox/", "/notifications/"]),
+    ("kasi", Role.KASI, "Verifikasi", ["/queue/kasi/", "/cases/", "/notifications/"]),
+    ("kabid", Role.KABID, "Penugasan", ["/queue/kabid/", "/cases/", "/dispatch/", "/notifications/"]),
+    ("trc-paringin", Role.TRC, "Tugas tim", ["/queue/trc/", "/cases/", "/intake/", "/notifications/"]),
+    ("kepala", Role.KEPALA, "Telaah Kepala", ["/queue/kepala/", "/inbox/", "/cases/", "/outbox/", "/notifications/"]),
 ]
 
 

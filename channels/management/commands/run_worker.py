@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 
 from channels.outbox import recover_stranded
 from channels.tasks import schedule_sweep
+from complaints.tasks import schedule_sla_sweep
 
 
 class Command(BaseCommand):
@@ -22,6 +23,7 @@ class Command(BaseCommand):
         if recovered:
             self.stdout.write(f"Rescheduled {recovered} outbound message(s) left by an earlier worker.")
         schedule_sweep()
+        schedule_sla_sweep()
         worker_options = {"interval": interval, "reload": False, "startup_delay": False}
         if max_tasks is not None:
             worker_options["max_tasks"] = max_tasks
