@@ -13,11 +13,10 @@ from __future__ import annotations
 import logging
 from urllib.parse import quote
 
-import httpx
 from django.conf import settings
 
 from channels.transports import DeliveryError
-from channels.transports.http import TRANSIENT_STATUSES, post_json
+from channels.transports.http import TRANSIENT_STATUSES, download_bounded, post_json
 
 
 class RedactBotToken(logging.Filter):
@@ -35,10 +34,6 @@ class RedactBotToken(logging.Filter):
 _httpx_logger = logging.getLogger("httpx")
 if not any(isinstance(existing, RedactBotToken) for existing in _httpx_logger.filters):
     _httpx_logger.addFilter(RedactBotToken())
-
-
-class FileTooLarge(Exception):
-    """The file is over settings.TRECKK_MAX_ATTACHMENT_BYTES; nothing of it is kept."""
 
 
 def _token() -> str:
@@ -93,24 +88,11 @@ def answer(method: str, payload: dict) -> dict:
 
 
 def download(file_path: str, limit: int) -> bytes:
-    """The bytes of a file getFile described; stops reading as soon as `limit` is passed."""
+    """The bytes of a file getFile described; stops reading as soon as `limit` is passed (TooLarge)."""
+    url = file_url(file_path)
     try:
-        with httpx.stream("GET", file_url(file_path), timeout=settings.TRECKK_HTTP_TIMEOUT_SECONDS) as response:
-            status = response.status_code
-            if status >= 300:
-                response.read()  # error bodies are short; the text goes into error_detail
-                transient = status >= 500 or status in TRANSIENT_STATUSES
-                raise DeliveryError(f"file download: HTTP {status}: {response.text[:300]}", transient=transient)
-            declared = response.headers.get("content-length", "")
-            if declared.isdigit() and int(declared) > limit:
-                raise FileTooLarge(f"{declared} bytes")
-            chunks, size = [], 0
-            for chunk in response.iter_bytes():
-                size += len(chunk)
-                if size > limit:
-                    raise FileTooLarge(f"more than {limit} bytes")
-                chunks.append(chunk)
-            return b"".join(chunks)
-    except httpx.HTTPError as error:
+        content, _served_type = download_bounded(url, limit=limit)
+    except DeliveryError as error:
         # httpx messages may quote the URL, and the URL holds the token.
-        raise _scrubbed(DeliveryError(f"file download: {type(error).__name__}: {error}", transient=True)) from error
+        raise _scrubbed(DeliveryError(f"file download: {error}", transient=error.transient)) from error
+    return content

@@ -21,3 +21,35 @@ def post_json(url: str, *, json: dict | None = None, content: bytes | None = Non
     if response.status_code >= 400:
         raise DeliveryError(f"HTTP {response.status_code}: {response.text[:500]}", transient=False)
     return response
+
+
+class TooLarge(Exception):
+    """A download passed its size limit (settings.TRECKK_MAX_ATTACHMENT_BYTES for media); nothing of it is kept."""
+
+
+def download_bounded(url: str, *, headers: dict | None = None, limit: int) -> tuple[bytes, str]:
+    """GET `url` streamed: its bytes and declared content type, or TooLarge as soon as `limit` is passed.
+
+    Failures raise DeliveryError on post_json's rules, except that a redirect is refused too (credentials go
+    only to the URL given, never to one it points on to). No message names the URL: for some providers it holds
+    a secret (Telegram's bot token), so a caller adds its own context.
+    """
+    try:
+        with httpx.stream("GET", url, headers=headers, timeout=settings.TRECKK_HTTP_TIMEOUT_SECONDS) as response:
+            status = response.status_code
+            if status >= 300:
+                response.read()  # error bodies are short; the text goes into the error
+                transient = status >= 500 or status in TRANSIENT_STATUSES
+                raise DeliveryError(f"HTTP {status}: {response.text[:500]}", transient=transient)
+            declared = response.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > limit:
+                raise TooLarge(f"{declared} bytes")
+            chunks, size = [], 0
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > limit:
+                    raise TooLarge(f"more than {limit} bytes")
+                chunks.append(chunk)
+            return b"".join(chunks), response.headers.get("content-type", "").split(";")[0].strip()
+    except httpx.HTTPError as error:
+        raise DeliveryError(f"{type(error).__name__}: {error}", transient=True) from error

@@ -12,11 +12,7 @@ import httpx
 from django.conf import settings
 
 from channels.transports import DeliveryError
-from channels.transports.http import TRANSIENT_STATUSES
-
-
-class MediaTooLarge(Exception):
-    """The file is over settings.TRECKK_MAX_ATTACHMENT_BYTES; nothing of it is kept."""
+from channels.transports.http import TRANSIENT_STATUSES, download_bounded
 
 
 def graph_url(*parts: str) -> str:
@@ -58,20 +54,4 @@ def download(url: str, limit: int) -> tuple[bytes, str]:
     """The bytes at a media URL and their declared content type; stops reading as soon as the limit is passed."""
     if urlsplit(url).scheme not in ("https", "http"):
         raise DeliveryError(f"Not an HTTP URL: {url[:200]}", transient=False)
-    try:
-        with httpx.stream("GET", url, headers=auth_headers(), timeout=settings.TRECKK_HTTP_TIMEOUT_SECONDS) as response:
-            if response.status_code >= 300:
-                response.read()  # the error text, for last_error; error bodies are short
-                _check(response)
-            declared = response.headers.get("content-length", "")
-            if declared.isdigit() and int(declared) > limit:
-                raise MediaTooLarge(f"{declared} bytes")
-            chunks, size = [], 0
-            for chunk in response.iter_bytes():
-                size += len(chunk)
-                if size > limit:
-                    raise MediaTooLarge(f"more than {limit} bytes")
-                chunks.append(chunk)
-            return b"".join(chunks), response.headers.get("content-type", "").split(";")[0].strip()
-    except httpx.HTTPError as error:
-        raise DeliveryError(f"{type(error).__name__}: {error}", transient=True) from error
+    return download_bounded(url, headers=auth_headers(), limit=limit)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from io import BytesIO
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -11,7 +9,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
-from PIL import Image, ImageOps, UnidentifiedImageError
 
 from complaints.action_forms import ActionForm
 from complaints.duplicates import likely_duplicates
@@ -22,11 +19,11 @@ from complaints.services.attachments import add_attachments, attachment_kind_for
 from complaints.services.transitions import perform_action
 from complaints.workflow import Field, Transition, find_transition
 from portal.navigation import home_url
+from portal.thumbnails import jpeg_thumbnail_response
 from portal.views.dispatch import board_response
 from roles.masking import ReporterView, reporter_view
 from roles.policy import available_transitions, can_view, check_action
 
-THUMBNAIL_SIZE = (320, 320)
 # Actions that send a case back or end it without handling: drawn in the warning colour.
 SETBACK_ACTIONS = frozenset({"return", "refute", "unable", "mark_duplicate"})
 
@@ -185,19 +182,7 @@ def attachment_file(request: HttpRequest, code: str, pk: int) -> FileResponse:
 def attachment_thumbnail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     """A small JPEG, so a phone in the field does not download a 10 MB photo to show a preview."""
     attachment = _attachment(request, code, pk)
-    if not attachment.content_type.startswith("image/"):
-        raise Http404(_("Lampiran ini bukan gambar."))
-    try:
-        with attachment.file.open("rb") as stored, Image.open(stored) as image:
-            preview = ImageOps.exif_transpose(image).convert("RGB")
-            preview.thumbnail(THUMBNAIL_SIZE)
-            buffer = BytesIO()
-            preview.save(buffer, "JPEG", quality=80)
-    except (UnidentifiedImageError, OSError):
-        raise Http404(_("Gambar tidak dapat dibaca.")) from None
-    response = HttpResponse(buffer.getvalue(), content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=86400"
-    return response
+    return jpeg_thumbnail_response(lambda: attachment.file.open("rb"), attachment.content_type)
 
 
 def _attachment(request: HttpRequest, code: str, pk: int):

@@ -6,7 +6,6 @@ import mimetypes
 import posixpath
 import re
 from decimal import Decimal
-from io import BytesIO
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,7 +18,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
-from PIL import Image, ImageOps, UnidentifiedImageError
 
 from channels.models import Conversation, InboundMessage
 from channels.selectors import (
@@ -37,10 +35,10 @@ from complaints.models import ChannelKind, Complaint, District
 from complaints.models.reporter import PHONE_PATTERN
 from complaints.selectors import complaint_detail
 from portal.forms import DESCRIPTION_LIMIT, ConversationComplaintForm, InboxFilterForm, LinkComplaintForm, ReplyForm
+from portal.thumbnails import jpeg_thumbnail_response
 from portal.views.queues import PAGE_SIZE, POLL_SECONDS, _query_without_page
 from roles.policy import may_create_complaints, may_use_inbox
 
-THUMBNAIL_SIZE = (320, 320)
 # Media types the inbox serves from storage (what the adapters keep); anything else is not served at all.
 SERVED_TYPES = {"image/jpeg", "image/png", "image/webp", "application/pdf"}
 # A shared location further than this from every kecamatan centre (about 35 km) does not suggest a kecamatan.
@@ -294,19 +292,7 @@ def media_file(request: HttpRequest, pk: int, message_id: int, index: int) -> Fi
 @login_required
 def media_thumbnail(request: HttpRequest, pk: int, message_id: int, index: int) -> HttpResponse:
     item, content_type = _stored_item(request, pk, message_id, index)
-    if not content_type.startswith("image/"):
-        raise Http404(_("Lampiran ini bukan gambar."))
-    try:
-        with default_storage.open(item["path"], "rb") as stored, Image.open(stored) as image:
-            preview = ImageOps.exif_transpose(image).convert("RGB")
-            preview.thumbnail(THUMBNAIL_SIZE)
-            buffer = BytesIO()
-            preview.save(buffer, "JPEG", quality=80)
-    except (UnidentifiedImageError, OSError):
-        raise Http404(_("Gambar tidak dapat dibaca.")) from None
-    response = HttpResponse(buffer.getvalue(), content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=86400"
-    return response
+    return jpeg_thumbnail_response(lambda: default_storage.open(item["path"], "rb"), content_type)
 
 
 def _stored_files(chosen: list[InboundMessage]) -> list:
