@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run worker test test-browser screenshots lint openapi openapi-check ci clean demo
+.PHONY: run worker bench-export test test-browser screenshots lint openapi openapi-check ci clean demo
 
 $(STAMP): requirements/base.txt requirements/dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ run: $(STAMP)
 	trap 'kill 0' EXIT INT TERM; \
 	DEBUG=1 $(BIN)/python manage.py run_worker & \
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## bench-export: stream the complaint register (CSV, XLSX) for 10,000 and 100,000 complaints; prints peak memory
+bench-export: $(STAMP)
+	$(BIN)/python scripts/bench_export.py
 
 ## worker: deliver outbound messages (receipts, replies, webhooks) and run background tasks
 worker: $(STAMP)

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from portal.views import cases, dispatch, inbox, intake, notifications, outbox, queues
+from portal.views import cases, dispatch, inbox, intake, notifications, outbox, queues, register
 
 app_name = "portal"
 urlpatterns = [
@@ -12,6 +12,9 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("queue/<str:role>/", queues.role_queue, name="queue"),
     path("cases/", queues.cases, name="cases"),
+    path("register/", register.register, name="register"),
+    path("register.csv", register.register_csv, name="register-csv"),
+    path("register.xlsx", register.register_xlsx, name="register-xlsx"),
     path("cases/<str:code>/", cases.case_detail, name="case"),
     path("cases/<str:code>/actions/<str:action>/", cases.case_action, name="case-action"),
     path("cases/<str:code>/photos/", cases.case_photos, name="case-photos"),
