@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from channels.selectors import nav_counts
 from complaints.selectors import queue_counts, unread_notifications
-from roles.policy import may_create_complaints, may_dispatch, may_use_inbox
+from roles.policy import may_create_complaints, may_dispatch, may_use_inbox, may_view_dashboard
 from roles.principals import user_roles
 from roles.roles import Role
 
@@ -51,6 +51,8 @@ def nav_items(user) -> list[NavItem]:
         items.append(NavItem("cases", _("Semua aduan"), reverse("portal:cases")))
     if may_dispatch(user):
         items.append(NavItem("dispatch", _("Papan penugasan"), reverse("portal:dispatch")))
+    if may_view_dashboard(user):
+        items.append(NavItem("dashboard", _("Dasbor"), reverse("portal:dashboard")))
     if may_create_complaints(user):
         items.append(NavItem("intake", _("Aduan langsung"), reverse("portal:intake")))
     if inbox:

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from portal.views import cases, dispatch, inbox, intake, notifications, outbox, queues, register
+from portal.views import cases, dashboard, dispatch, inbox, intake, notifications, outbox, queues, register
 
 app_name = "portal"
 urlpatterns = [
@@ -22,6 +22,7 @@ urlpatterns = [
     path("cases/<str:code>/attachments/<int:pk>/thumbnail/", cases.attachment_thumbnail, name="attachment-thumbnail"),
     path("cases/<str:code>/receipt/", intake.receipt, name="receipt"),
     path("dispatch/", dispatch.board, name="dispatch"),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("intake/", intake.walk_in, name="intake"),
     path("intake/villages/", intake.villages, name="villages"),
     path("inbox/", inbox.inbox, name="inbox"),

@@ -99,6 +99,12 @@ def may_dispatch(user) -> bool:
     return Role.KABID in user_roles(user)
 
 
+def may_view_dashboard(user) -> bool:
+    """The leaders (Kabid, Kepala) see the dashboard's figures. They are aggregates over every complaint, with no
+    case or reporter data, so the Kabid's figures include steps 1-2 that his case list does not show."""
+    return bool(user_roles(user) & {Role.KABID, Role.KEPALA})
+
+
 def may_use_inbox(user) -> bool:
     """Operators work the channel inbox and its failed messages; the Kepala, who sees everything, may too."""
     return bool(user_roles(user) & {Role.OPERATOR, Role.KEPALA})

@@ -22,9 +22,9 @@ pytestmark = pytest.mark.browser
 ROLES = [
     ("operator", Role.OPERATOR, "Antrean Operator", ["/queue/operator/", "/inbox/", "/cases/", "/intake/", "/outbox/", "/notifications/"]),
     ("kasi", Role.KASI, "Verifikasi", ["/queue/kasi/", "/cases/", "/notifications/"]),
-    ("kabid", Role.KABID, "Penugasan", ["/queue/kabid/", "/cases/", "/dispatch/", "/notifications/"]),
+    ("kabid", Role.KABID, "Penugasan", ["/queue/kabid/", "/cases/", "/dispatch/", "/dashboard/", "/notifications/"]),
     ("trc-paringin", Role.TRC, "Tugas tim", ["/queue/trc/", "/cases/", "/intake/", "/notifications/"]),
-    ("kepala", Role.KEPALA, "Telaah Kepala", ["/queue/kepala/", "/inbox/", "/cases/", "/outbox/", "/notifications/"]),
+    ("kepala", Role.KEPALA, "Telaah Kepala", ["/queue/kepala/", "/inbox/", "/cases/", "/dashboard/", "/outbox/", "/notifications/"]),
 ]
 
 
