@@ -102,7 +102,7 @@ def _charts(figures: statistics.Dashboard) -> dict:
             _("Selesai dalam waktu SOP per langkah"),
             [(f"{s.step}. {s.label}", s.within_share, _share_text(s.within_share)) for s in figures.steps], maximum=1,
         ),
-        "weekly_chart": vertical_bars(_("Aduan masuk per minggu"), [(w.label, w.value) for w in figures.weekly]),
+        "weekly_chart": vertical_bars(_("Aduan masuk per minggu"), [(f"W{w.iso[1]:02d}", w.value) for w in figures.weekly]),
         "channel_chart": horizontal_bars(
             _("Aduan menurut kanal"), [(c.label, c.value, str(c.value)) for c in figures.by_channel]
         ),
