@@ -73,6 +73,8 @@ def test_the_page_shows_the_hand_computed_figures(portal_as, timed_cases):  # no
     assert row_cells(html, "Telegram") == ["1"]
     # The step chart's bar for step 1 is 60% of the bar area (46% of the width).
     assert 'width="27.6%"' in html
+    # Not class "bar": the print stylesheet hides .bar (the header), which would blank every chart on paper.
+    assert 'class="bar"' not in html.split("<main>")[1]
 
 
 def test_filters_narrow_the_page(portal_as, timed_cases, halong):  # noqa: F811
