@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from portal.views import cases, dashboard, dispatch, inbox, intake, notifications, outbox, queues, register
+from portal.views import cases, dashboard, dispatch, inbox, intake, notifications, outbox, queues, register, reports
 
 app_name = "portal"
 urlpatterns = [
@@ -13,6 +13,7 @@ urlpatterns = [
     path("queue/<str:role>/", queues.role_queue, name="queue"),
     path("cases/", queues.cases, name="cases"),
     path("register/", register.register, name="register"),
+    path("reports/daily/", reports.daily, name="daily-report"),
     path("register.csv", register.register_csv, name="register-csv"),
     path("register.xlsx", register.register_xlsx, name="register-xlsx"),
     path("cases/<str:code>/", cases.case_detail, name="case"),

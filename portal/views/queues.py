@@ -14,6 +14,7 @@ from complaints.filters import ComplaintFilter
 from complaints.selectors import oversight_list, queue_for
 from portal.forms import compact_filter_form
 from portal.navigation import home_url, queue_label
+from roles.policy import may_view_dashboard
 from roles.principals import user_roles
 from roles.roles import Role
 
@@ -52,12 +53,13 @@ def cases(request: HttpRequest) -> HttpResponse:
     return _list_page(
         request, queryset, title=_("Semua aduan"), nav_key="cases", filter_names=OVERSIGHT_FILTERS, show_status=True,
         empty=_("Tidak ada aduan yang cocok dengan saringan ini."),
+        extra={"show_daily_report": may_view_dashboard(request.user)},
     )
 
 
 def _list_page(
     request: HttpRequest, queryset: QuerySet, *, title: str, nav_key: str, filter_names: tuple[str, ...],
-    show_status: bool, empty: str,
+    show_status: bool, empty: str, extra: dict | None = None,
 ) -> HttpResponse:
     data = request.GET.copy()
     # The status dropdown's first option ("all open") sends an empty value: that means no status filter.
@@ -72,7 +74,7 @@ def _list_page(
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "title": title, "nav_key": nav_key, "filter_form": filterset.form, "page": page, "show_status": show_status,
-        "empty": empty, "poll_seconds": POLL_SECONDS, "query": _query_without_page(request),
+        "empty": empty, "poll_seconds": POLL_SECONDS, "query": _query_without_page(request), **(extra or {}),
     }
     template = "portal/queue.html#results" if request.htmx and not request.htmx.boosted else "portal/queue.html"
     return render(request, template, context, status=200 if valid else 400)

@@ -1,0 +1,86 @@
+"""The daily report for the Kepala: what came in, what was closed, what is late, on one page.
+
+Reads only; every figure is a count over the user's visible complaints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
+
+from complaints.models import Complaint, SlaBreach
+from complaints.workflow import OPEN_STATUSES, STEP_OF, Status
+from roles.policy import visible_complaints
+
+NOTABLE = 10
+
+
+@dataclass(frozen=True)
+class DailyReport:
+    day: date
+    received: int
+    received_by_channel: list[tuple[str, int]]
+    received_by_district: list[tuple[str, int]]
+    closed_by_outcome: list[tuple[str, int]]
+    open_by_step: list[tuple[int, str, int, int]]  # step, label, open now, overdue now
+    breaches_by_step: list[tuple[int, str, int]]
+    most_overdue: list[Complaint]
+
+
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    """The day in WITA (the server's time zone), as aware datetimes."""
+    start = timezone.make_aware(datetime.combine(day, time.min))
+    return start, start + timedelta(days=1)
+
+
+def _pairs(rows, label_of) -> list[tuple[str, int]]:
+    return [(label_of(key), count) for key, count in rows]
+
+
+def daily_report(user, day: date, now: datetime | None = None) -> DailyReport:
+    now = now or timezone.now()
+    start, end = day_bounds(day)
+    visible: QuerySet[Complaint] = visible_complaints(user)
+    received = visible.filter(created_at__gte=start, created_at__lt=end)
+    channel_labels = dict(Complaint._meta.get_field("channel_kind").choices)
+    outcome_labels = dict(Complaint._meta.get_field("outcome").choices)
+    status_labels = dict(Status.choices)
+
+    per_status = {
+        row["status"]: (row["open"], row["late"])
+        for row in visible.filter(status__in=OPEN_STATUSES).values("status").annotate(
+            open=Count("pk"), late=Count("pk", filter=Q(due_at__lt=now))
+        )
+    }
+    breaches = dict(
+        SlaBreach.objects.filter(complaint__in=visible, detected_at__gte=start, detected_at__lt=end)
+        .values_list("status").annotate(n=Count("pk"))
+    )
+    return DailyReport(
+        day=day,
+        received=received.count(),
+        received_by_channel=_pairs(
+            received.values_list("channel_kind").annotate(n=Count("pk")).order_by("-n", "channel_kind"),
+            lambda key: str(channel_labels.get(key, key)),
+        ),
+        received_by_district=list(received.values_list("district__name").annotate(n=Count("pk")).order_by("-n", "district__name")),
+        closed_by_outcome=_pairs(
+            visible.filter(closed_at__gte=start, closed_at__lt=end).values_list("outcome").annotate(n=Count("pk")).order_by("-n"),
+            lambda key: str(outcome_labels.get(key, key)),
+        ),
+        open_by_step=[
+            (STEP_OF[status], str(status_labels[status]), *per_status.get(status, (0, 0)))
+            for status in OPEN_STATUSES
+        ],
+        breaches_by_step=[
+            (STEP_OF[status], str(status_labels[status]), breaches[status]) for status in OPEN_STATUSES if status in breaches
+        ],
+        most_overdue=list(
+            visible.filter(status__in=OPEN_STATUSES, due_at__lt=now)
+            .select_related("category", "district", "assigned_team")
+            .order_by(F("due_at").asc())[:NOTABLE]
+        ),
+    )

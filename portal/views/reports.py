@@ -1,0 +1,39 @@
+"""The daily report for the Kepala (and the Kabid): one printable page per day."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from complaints.reports import daily_report
+from roles.policy import may_view_dashboard
+
+
+class DayForm(forms.Form):
+    day = forms.DateField(label=gettext_lazy("Tanggal"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+    def clean_day(self) -> date:
+        day = self.cleaned_data.get("day") or timezone.localdate()
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("Laporan harian hanya untuk hari ini atau hari yang sudah lewat."))
+        return day
+
+
+@login_required
+def daily(request: HttpRequest) -> HttpResponse:
+    # The same leaders who see the dashboard read the daily report.
+    if not may_view_dashboard(request.user):
+        raise PermissionDenied(_("Laporan harian untuk Kepala dan Kabid."))
+    form = DayForm(request.GET or None, label_suffix="")
+    valid = not form.is_bound or form.is_valid()
+    day = form.cleaned_data["day"] if form.is_bound and valid else timezone.localdate()
+    context = {"form": form, "report": daily_report(request.user, day) if valid else None, "nav_key": ""}
+    return render(request, "portal/daily_report.html", context, status=200 if valid else 400)

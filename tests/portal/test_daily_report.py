@@ -1,0 +1,74 @@
+"""The daily report: figures for one day in WITA, counted by hand from the fixture."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from complaints.models import Complaint
+from complaints.reports import daily_report, day_bounds
+from complaints.services.sla_sweep import sweep_breaches
+from complaints.workflow import Status
+from roles.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def day(complaint_in, halong, users):
+    """Today: two received in Paringin (one still screening, one closed), one in Halong; one from yesterday."""
+    screening = complaint_in(Status.SCREENING)
+    closed = complaint_in(Status.CLOSED)
+    in_halong = complaint_in(Status.VERIFICATION, district=halong)
+    yesterday = complaint_in(Status.VERIFICATION)
+    Complaint.objects.filter(pk=yesterday.pk).update(created_at=timezone.now() - timedelta(days=1, hours=1))
+    return {"screening": screening, "closed": closed, "halong": in_halong, "yesterday": yesterday}
+
+
+def test_figures_equal_the_count_by_hand(day, users):
+    # The screening one is overdue now; the sweep records its breach today.
+    Complaint.objects.filter(pk=day["screening"].pk).update(due_at=timezone.now() - timedelta(minutes=2))
+    sweep_breaches()
+    report = daily_report(users[Role.KEPALA], timezone.localdate())
+    assert report.received == 3
+    assert dict(report.received_by_district) == {"Paringin": 2, "Halong": 1}
+    assert dict(report.closed_by_outcome) == {"Ditangani": 1}
+    steps = {step: (open_now, late) for step, _label, open_now, late in report.open_by_step}
+    assert steps[2] == (1, 1) and steps[3] == (2, 0)
+    assert [(step, count) for step, _label, count in report.breaches_by_step] == [(2, 1)]
+    assert [c.code for c in report.most_overdue] == [day["screening"].code]
+
+
+def test_a_day_is_counted_in_wita(day):
+    start, end = day_bounds(timezone.localdate())
+    assert timezone.localtime(start).hour == 0 and end - start == timedelta(days=1)
+    assert start.utcoffset() == timedelta(hours=8)
+
+
+def test_kabid_sees_only_forwarded_cases(day, users):
+    report = daily_report(users[Role.KABID], timezone.localdate())
+    assert report.received == 2  # the screening one has not reached step 3
+
+
+def test_page_prints_the_figures(day, portal_as):
+    page = portal_as(Role.KEPALA).get("/reports/daily/").content.decode()
+    assert "Laporan harian" in page and "Aduan masuk: 3" in page and "data-print" in page
+
+
+def test_yesterday_on_request(day, portal_as):
+    yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
+    page = portal_as(Role.KEPALA).get("/reports/daily/", {"day": yesterday}).content.decode()
+    assert "Aduan masuk: 1" in page
+
+
+@pytest.mark.parametrize(("value", "message"), [("besok", "Masukkan tanggal yang valid"), ("2999-01-01", "hari yang sudah lewat")])
+def test_bad_day_is_400_with_message(portal_as, value, message):
+    response = portal_as(Role.KEPALA).get("/reports/daily/", {"day": value})
+    assert response.status_code == 400 and message in response.content.decode()
+
+
+@pytest.mark.parametrize("who", [Role.OPERATOR, Role.KASI, Role.TRC])
+def test_only_kepala_and_kabid(portal_as, who):
+    assert portal_as(who).get("/reports/daily/").status_code == 403
