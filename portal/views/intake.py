@@ -55,7 +55,7 @@ def villages(request: HttpRequest) -> HttpResponse:
     """The village options of one kecamatan, swapped into the form when the kecamatan changes."""
     district = request.GET.get("district", "")
     options = Village.objects.filter(district_id=district).order_by("name") if district.isdigit() else Village.objects.none()
-    return render(request, "portal/intake.html#village-options", {"villages": options})
+    return render(request, "portal/district_village.html#village-options", {"villages": options})
 
 
 @login_required
