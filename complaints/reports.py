@@ -84,3 +84,49 @@ def daily_report(user, day: date, now: datetime | None = None) -> DailyReport:
             .order_by(F("due_at").asc())[:NOTABLE]
         ),
     )
+
+
+@dataclass(frozen=True)
+class MonthlyRecap:
+    first_day: date
+    received: int
+    closed: int
+    by_district: list[tuple[str, int, int, int]]  # kecamatan, received, closed, still open
+    by_category: list[tuple[str, int]]
+    by_channel: list[tuple[str, int]]
+    by_outcome: list[tuple[str, int]]
+
+
+def month_bounds(first_day: date) -> tuple[datetime, datetime]:
+    start = timezone.make_aware(datetime.combine(first_day.replace(day=1), time.min))
+    following = (first_day.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return start, timezone.make_aware(datetime.combine(following, time.min))
+
+
+def monthly_recap(user, first_day: date) -> MonthlyRecap:
+    """Complaints received in the month (WITA), by kecamatan, category, channel and outcome."""
+    start, end = month_bounds(first_day)
+    received = visible_complaints(user).filter(created_at__gte=start, created_at__lt=end)
+    channel_labels = dict(Complaint._meta.get_field("channel_kind").choices)
+    outcome_labels = dict(Complaint._meta.get_field("outcome").choices)
+    districts = (
+        received.values("district__name")
+        .annotate(n=Count("pk"), closed=Count("pk", filter=Q(status=Status.CLOSED)))
+        .order_by("-n", "district__name")
+    )
+    totals = received.aggregate(n=Count("pk"), closed=Count("pk", filter=Q(status=Status.CLOSED)))
+    return MonthlyRecap(
+        first_day=start.date(),
+        received=totals["n"],
+        closed=totals["closed"],
+        by_district=[(row["district__name"], row["n"], row["closed"], row["n"] - row["closed"]) for row in districts],
+        by_category=list(received.values_list("category__name").annotate(n=Count("pk")).order_by("-n", "category__name")),
+        by_channel=_pairs(
+            received.values_list("channel_kind").annotate(n=Count("pk")).order_by("-n", "channel_kind"),
+            lambda key: str(channel_labels.get(key, key)),
+        ),
+        by_outcome=_pairs(
+            received.exclude(outcome="").values_list("outcome").annotate(n=Count("pk")).order_by("-n", "outcome"),
+            lambda key: str(outcome_labels.get(key, key)),
+        ),
+    )

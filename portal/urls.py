@@ -14,6 +14,7 @@ urlpatterns = [
     path("cases/", queues.cases, name="cases"),
     path("register/", register.register, name="register"),
     path("reports/daily/", reports.daily, name="daily-report"),
+    path("reports/monthly/", reports.monthly, name="monthly-recap"),
     path("register.csv", register.register_csv, name="register-csv"),
     path("register.xlsx", register.register_xlsx, name="register-xlsx"),
     path("cases/<str:code>/", cases.case_detail, name="case"),

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from complaints.reports import daily_report
+from complaints.reports import daily_report, monthly_recap
 from roles.policy import may_view_dashboard
 
 
@@ -32,8 +32,36 @@ def daily(request: HttpRequest) -> HttpResponse:
     # The same leaders who see the dashboard read the daily report.
     if not may_view_dashboard(request.user):
         raise PermissionDenied(_("Laporan harian untuk Kepala dan Kabid."))
-    form = DayForm(request.GET or None, label_suffix="")
+    form = DayForm(request.GET or None, label_suffix="", initial={"day": timezone.localdate()})
     valid = not form.is_bound or form.is_valid()
     day = form.cleaned_data["day"] if form.is_bound and valid else timezone.localdate()
     context = {"form": form, "report": daily_report(request.user, day) if valid else None, "nav_key": ""}
     return render(request, "portal/daily_report.html", context, status=200 if valid else 400)
+
+
+class MonthForm(forms.Form):
+    month = forms.CharField(label=gettext_lazy("Bulan"), required=False, widget=forms.TextInput(attrs={"type": "month"}))
+
+    def clean_month(self) -> date:
+        value = (self.cleaned_data.get("month") or "").strip()
+        if not value:
+            return timezone.localdate().replace(day=1)
+        try:
+            year, month = (int(part) for part in value.split("-"))
+            first = date(year, month, 1)
+        except ValueError:
+            raise forms.ValidationError(_("Tulis bulan sebagai TTTT-BB, misalnya 2026-11.")) from None
+        if first > timezone.localdate():
+            raise forms.ValidationError(_("Rekap bulanan hanya untuk bulan ini atau yang sudah lewat."))
+        return first
+
+
+@login_required
+def monthly(request: HttpRequest) -> HttpResponse:
+    if not may_view_dashboard(request.user):
+        raise PermissionDenied(_("Rekap bulanan untuk Kepala dan Kabid."))
+    form = MonthForm(request.GET or None, label_suffix="", initial={"month": f"{timezone.localdate():%Y-%m}"})
+    valid = not form.is_bound or form.is_valid()
+    first = form.cleaned_data["month"] if form.is_bound and valid else timezone.localdate().replace(day=1)
+    context = {"form": form, "recap": monthly_recap(request.user, first) if valid else None, "nav_key": ""}
+    return render(request, "portal/monthly_recap.html", context, status=200 if valid else 400)

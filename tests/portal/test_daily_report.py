@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from complaints.models import Complaint
-from complaints.reports import daily_report, day_bounds
+from complaints.reports import daily_report, day_bounds, monthly_recap
 from complaints.services.sla_sweep import sweep_breaches
 from complaints.workflow import Status
 from roles.roles import Role
@@ -72,3 +72,23 @@ def test_bad_day_is_400_with_message(portal_as, value, message):
 @pytest.mark.parametrize("who", [Role.OPERATOR, Role.KASI, Role.TRC])
 def test_only_kepala_and_kabid(portal_as, who):
     assert portal_as(who).get("/reports/daily/").status_code == 403
+
+
+def test_monthly_recap_counts_by_hand(day, users):
+    Complaint.objects.filter(pk=day["yesterday"].pk).update(created_at=timezone.now() - timedelta(days=40))
+    recap = monthly_recap(users[Role.KEPALA], timezone.localdate())
+    assert (recap.received, recap.closed) == (3, 1)
+    assert recap.by_district == [("Paringin", 2, 1, 1), ("Halong", 1, 0, 1)]
+    assert dict(recap.by_outcome) == {"Ditangani": 1}
+    assert sum(count for _label, count in recap.by_channel) == 3
+
+
+def test_monthly_page_and_bad_month(day, portal_as):
+    Complaint.objects.filter(pk=day["yesterday"].pk).update(created_at=timezone.now() - timedelta(days=40))
+    client = portal_as(Role.KEPALA)
+    page = client.get("/reports/monthly/").content.decode()
+    assert "Rekap bulanan" in page and "3 aduan masuk, 1 sudah selesai" in page
+    for value, message in (("bulan lalu", "TTTT-BB"), ("2999-01", "sudah lewat"), ("2026-13", "TTTT-BB")):
+        response = client.get("/reports/monthly/", {"month": value})
+        assert response.status_code == 400 and message in response.content.decode()
+    assert portal_as(Role.OPERATOR).get("/reports/monthly/").status_code == 403
