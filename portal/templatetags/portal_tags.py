@@ -70,3 +70,11 @@ def role_label(code: str) -> str:
         return Role(code).label
     except ValueError:
         return code
+
+
+@register.simple_tag(takes_context=True)
+def poll_url(context) -> str:
+    """This list page as it is now (filters and page number), for the results section to poll."""
+    request, query, page = context["request"], context.get("query", ""), context["page"]
+    params = "&".join(part for part in (query, f"page={page.number}" if page.number > 1 else "") if part)
+    return f"{request.path}?{params}" if params else request.path

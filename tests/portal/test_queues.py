@@ -7,6 +7,7 @@ import re
 import pytest
 
 from complaints.workflow import Status
+from portal.views import queues
 from roles.roles import Role
 from tests.helpers import STATE_KEYS
 
@@ -155,3 +156,11 @@ def test_date_filters_take_the_browsers_iso_dates(one_of_each, portal_as):
     assert one_of_each[Status.SUBMITTED].code in _codes(client.get("/cases/", {"created_after": today}))
     assert _codes(client.get("/cases/", {"created_before": "2000-01-01"})) == set()
     assert 'type="date"' in client.get("/cases/").content.decode()
+
+
+def test_poll_keeps_the_page_and_the_filters(portal_as, complaint_in, monkeypatch):
+    for _ in range(3):
+        complaint_in(Status.SUBMITTED)
+    monkeypatch.setattr(queues, "PAGE_SIZE", 2)
+    page = portal_as(Role.OPERATOR).get("/queue/operator/", {"district": "paringin", "page": 2}).content.decode()
+    assert 'hx-get="/queue/operator/?district=paringin&amp;page=2"' in page
