@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "api",
     "portal",
     "channels",
+    "public",
+    "duty",
     "django_tasks",
     "django_tasks_db",
 ]

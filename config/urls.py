@@ -10,5 +10,6 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("channels/", include("channels.urls")),
+    path("", include("public.urls")),
     path("", include("portal.urls")),
 ]
