@@ -64,6 +64,7 @@ class OutboundKind(models.TextChoices):
     STATUS = "status", _("Status atas permintaan")
     REPLY = "reply", _("Balasan Operator")
     WEBHOOK = "webhook", _("Status webhook")
+    STAFF_ALERT = "staff_alert", _("Peringatan tenggat ke staf")
 
 
 class OutboundStatus(models.TextChoices):
