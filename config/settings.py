@@ -227,6 +227,9 @@ TRECKK_OUTBOX_LEASE_SECONDS = int(os.environ.get("TRECKK_OUTBOX_LEASE_SECONDS", 
 TRECKK_OUTBOX_SWEEP_SECONDS = int(os.environ.get("TRECKK_OUTBOX_SWEEP_SECONDS", "60"))
 TRECKK_SLA_SWEEP_SECONDS = int(os.environ.get("TRECKK_SLA_SWEEP_SECONDS", "60"))
 TRECKK_HTTP_TIMEOUT_SECONDS = float(os.environ.get("TRECKK_HTTP_TIMEOUT_SECONDS", "10"))
+# The address citizens and staff reach this site at; messages sent out of the site (tracking links, SLA
+# alerts) are built on it, because a worker has no request to take the host from.
+TRECKK_PUBLIC_URL = os.environ.get("TRECKK_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Messaging providers. Base URLs are settings so tests (and a staging proxy) can point them elsewhere.
 WHATSAPP_GRAPH_BASE_URL = os.environ.get("WHATSAPP_GRAPH_BASE_URL", "https://graph.facebook.com/v21.0")
