@@ -9,3 +9,4 @@ class ChannelsConfig(AppConfig):
 
     def ready(self) -> None:
         from channels import notifications  # noqa: F401  (connects the complaint-change receivers)
+        from channels import staff_alerts  # noqa: F401  (connects the SLA alert receiver)

@@ -9,3 +9,5 @@ from django.dispatch import Signal
 complaint_submitted = Signal()
 # kwargs: complaint, action, from_status, user, data (the validated inputs)
 complaint_transitioned = Signal()
+# kwargs: notifications (the StaffNotification rows just written, with recipient and complaint)
+staff_notified = Signal()

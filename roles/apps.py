@@ -3,7 +3,7 @@ from django.db.models.signals import post_migrate
 
 
 def _ensure_groups(sender, **kwargs) -> None:
-    # Sent once per migrated app; roles has no models of its own, so it listens to all of them.
+    # Sent once per migrated app; the groups must exist whichever app migrated last.
     from roles.setup import ensure_role_groups
 
     ensure_role_groups()

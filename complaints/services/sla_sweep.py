@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from complaints.models import Complaint, SlaBreach, StaffNotification
 from complaints.services.events import record_event
+from complaints.signals import staff_notified
 from complaints.workflow import OPEN_STATUSES, OWNER_OF, STEP_OF, Status
 from roles.grants import teams_owning
 from roles.roles import SUPERIOR, Role
@@ -80,3 +81,5 @@ def _notify(complaint: Complaint, breach: SlaBreach, now: datetime) -> None:
         )
         for user_id, escalation in recipients.items()
     ])
+    written = StaffNotification.objects.filter(breach=breach).select_related("recipient", "complaint")
+    staff_notified.send(sender=StaffNotification, notifications=list(written))
