@@ -5,6 +5,7 @@ from complaints.models.complaint import Complaint
 from complaints.models.event import AppendOnlyError, ComplaintEvent
 from complaints.models.field_report import FieldReport, FieldResult
 from complaints.models.geography import District, Village
+from complaints.models.knowledge import KnowledgeAnswer, KnowledgeTopic
 from complaints.models.permissions import ComplaintGroupObjectPermission, ComplaintUserObjectPermission
 from complaints.models.reporter import Reporter
 from complaints.models.sla import SlaPolicy
@@ -26,6 +27,8 @@ __all__ = [
     "District",
     "FieldReport",
     "FieldResult",
+    "KnowledgeAnswer",
+    "KnowledgeTopic",
     "Reporter",
     "SlaBreach",
     "SlaPolicy",
