@@ -1,21 +1,33 @@
 """The daily report for the Kepala: what came in, what was closed, what is late, on one page.
 
-Reads only; every figure is a count over the user's visible complaints.
+Reads only; every complaint figure is a count over the user's visible complaints. Information requests are counted
+apart from the complaints (see complaints.statistics for why) and over all of them: they are never forwarded, so the
+Kabid, who sees complaints from step 3 on, would otherwise always read zero; the counts carry no case data, like the
+dashboard's, which the Kabid sees whole.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from complaints.models import Complaint, SlaBreach
-from complaints.workflow import OPEN_STATUSES, STEP_OF, Status
+from complaints.statistics import IS_COMPLAINT, IS_INFORMATION
+from complaints.workflow import OPEN_STATUSES, STEP_OF, Outcome, Status
 from roles.policy import visible_complaints
 
 NOTABLE = 10
+
+
+@dataclass(frozen=True)
+class InformationDay:
+    received: int = 0  # on the day
+    answered: int = 0  # on the day, whenever received
+    open_now: int = 0
+    overdue_now: int = 0
 
 
 @dataclass(frozen=True)
@@ -28,6 +40,7 @@ class DailyReport:
     open_by_step: list[tuple[int, str, int, int]]  # step, label, open now, overdue now
     breaches_by_step: list[tuple[int, str, int]]
     most_overdue: list[Complaint]
+    information: InformationDay = InformationDay()
 
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:
@@ -43,7 +56,7 @@ def _pairs(rows, label_of) -> list[tuple[str, int]]:
 def daily_report(user, day: date, now: datetime | None = None) -> DailyReport:
     now = now or timezone.now()
     start, end = day_bounds(day)
-    visible: QuerySet[Complaint] = visible_complaints(user)
+    visible: QuerySet[Complaint] = visible_complaints(user).filter(IS_COMPLAINT)
     received = visible.filter(created_at__gte=start, created_at__lt=end)
     channel_labels = dict(Complaint._meta.get_field("channel_kind").choices)
     outcome_labels = dict(Complaint._meta.get_field("outcome").choices)
@@ -83,7 +96,20 @@ def daily_report(user, day: date, now: datetime | None = None) -> DailyReport:
             .select_related("category", "district", "assigned_team")
             .order_by(F("due_at").asc())[:NOTABLE]
         ),
+        information=information_day(start, end, now),
     )
+
+
+def information_day(start: datetime, end: datetime, now: datetime) -> InformationDay:
+    """Information requests received and answered in [start, end), and open/overdue now; one query."""
+    is_open = Q(status__in=OPEN_STATUSES)
+    row = Complaint.objects.filter(IS_INFORMATION).aggregate(
+        received=Count("pk", filter=Q(created_at__gte=start, created_at__lt=end)),
+        answered=Count("pk", filter=Q(outcome=Outcome.ANSWERED, closed_at__gte=start, closed_at__lt=end)),
+        open_now=Count("pk", filter=is_open),
+        overdue_now=Count("pk", filter=is_open & Q(due_at__lt=now)),
+    )
+    return InformationDay(**row)
 
 
 @dataclass(frozen=True)
@@ -95,6 +121,9 @@ class MonthlyRecap:
     by_category: list[tuple[str, int]]
     by_channel: list[tuple[str, int]]
     by_outcome: list[tuple[str, int]]
+    # Information requests received in the month: (received, answered, still open), in all and per category.
+    information: tuple[int, int, int] = (0, 0, 0)
+    information_by_category: list[tuple[str, int, int, int]] = field(default_factory=list)
 
 
 def month_bounds(first_day: date) -> tuple[datetime, datetime]:
@@ -104,9 +133,10 @@ def month_bounds(first_day: date) -> tuple[datetime, datetime]:
 
 
 def monthly_recap(user, first_day: date) -> MonthlyRecap:
-    """Complaints received in the month (WITA), by kecamatan, category, channel and outcome."""
+    """Complaints received in the month (WITA), by kecamatan, category, channel and outcome; and, apart, the
+    information requests received in it, by category."""
     start, end = month_bounds(first_day)
-    received = visible_complaints(user).filter(created_at__gte=start, created_at__lt=end)
+    received = visible_complaints(user).filter(IS_COMPLAINT, created_at__gte=start, created_at__lt=end)
     channel_labels = dict(Complaint._meta.get_field("channel_kind").choices)
     outcome_labels = dict(Complaint._meta.get_field("outcome").choices)
     districts = (
@@ -129,4 +159,18 @@ def monthly_recap(user, first_day: date) -> MonthlyRecap:
             received.exclude(outcome="").values_list("outcome").annotate(n=Count("pk")).order_by("-n", "outcome"),
             lambda key: str(outcome_labels.get(key, key)),
         ),
+        **_information_month(start, end),
     )
+
+
+def _information_month(start: datetime, end: datetime) -> dict:
+    answered, is_open = Q(outcome=Outcome.ANSWERED), Q(status__in=OPEN_STATUSES)
+    rows = list(
+        Complaint.objects.filter(IS_INFORMATION, created_at__gte=start, created_at__lt=end)
+        .values("category__name")
+        .annotate(n=Count("pk"), answered=Count("pk", filter=answered), open=Count("pk", filter=is_open))
+        .order_by("-n", "category__name")
+    )
+    by_category = [(row["category__name"], row["n"], row["answered"], row["open"]) for row in rows]
+    totals = tuple(sum(line[i] for line in by_category) for i in (1, 2, 3))
+    return {"information": totals, "information_by_category": by_category}

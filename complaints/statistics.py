@@ -4,6 +4,11 @@ Every figure narrows by kecamatan, category and channel. Counts (status, outcome
 complaints *created* in the period; step figures take the step *completions* (a step left) in the period; the
 open/overdue figures are the current state and ignore the period. Figures cover every complaint, whoever asks:
 they are aggregates with no case or reporter data in them.
+
+Information requests (a citizen asking about Satpol PP's duties or programs, answered by the Operator at step 2) are
+not complaints about a disturbance: a leader reading "aduan masuk" means incidents, and a month of questions about
+TRECKK must not look like a rise in trouble, nor their two-step answers flatter the SOP times. So every complaint
+figure leaves them out, and they get their own line (`InformationFigures`): received, answered, open.
 """
 
 from __future__ import annotations
@@ -18,8 +23,13 @@ from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
-from complaints.models import ChannelKind, Complaint, ComplaintEvent, SlaPolicy
+from complaints.models import ChannelKind, Complaint, ComplaintEvent, ComplaintKind, SlaPolicy
 from complaints.workflow import OPEN_STATUSES, SOP_TIME_LIMITS, STEP_OF, Outcome, Program, Status
+
+IS_INFORMATION = Q(kind=ComplaintKind.INFORMATION)
+IS_COMPLAINT = ~IS_INFORMATION
+# What a complaint can end as; `answered` belongs to information requests only.
+COMPLAINT_OUTCOMES = tuple(o for o in Outcome if o != Outcome.ANSWERED)
 
 DEFAULT_PERIOD_DAYS = 30
 MAX_PERIOD_DAYS = 366
@@ -107,6 +117,18 @@ class Week:
 
 
 @dataclass(frozen=True)
+class InformationFigures:
+    """Information requests: those received in the period and what became of them, and the open ones now."""
+
+    received: int = 0
+    answered: int = 0
+    closed_otherwise: int = 0  # returned or closed as a duplicate instead of answered
+    still_open: int = 0
+    open_now: int = 0
+    overdue_now: int = 0
+
+
+@dataclass(frozen=True)
 class Dashboard:
     scope: Scope
     received: int
@@ -117,6 +139,7 @@ class Dashboard:
     weekly: list[Week]
     open_now: int
     overdue_now: int
+    information: InformationFigures = InformationFigures()
     truncated: bool = False
 
 
@@ -150,23 +173,32 @@ def _period_complaints(scope: Scope) -> QuerySet[Complaint]:
     return Complaint.objects.filter(scope.complaint_filter(), created_at__gte=scope.since, created_at__lt=scope.until)
 
 
-def counts(scope: Scope) -> tuple[int, list[Count_], list[Count_], list[Count_]]:
-    """(received, by status, by outcome, by channel) for the complaints created in the period, in one query."""
-    aggregates = {"received": Count("pk")}
-    aggregates |= {f"status_{s}": Count("pk", filter=Q(status=s)) for s in Status.values}
-    aggregates |= {f"outcome_{o}": Count("pk", filter=Q(outcome=o)) for o in Outcome.values}
-    aggregates |= {f"channel_{k}": Count("pk", filter=Q(channel_kind=k)) for k in ChannelKind.values}
+def counts(scope: Scope) -> tuple[int, list[Count_], list[Count_], list[Count_], dict[str, int]]:
+    """(received, by status, by outcome, by channel) for the complaints created in the period, and the information
+    requests created in it (received, answered, closed otherwise, still open), in one query."""
+    closed, answered = Q(status=Status.CLOSED), Q(outcome=Outcome.ANSWERED)
+    aggregates = {"received": Count("pk", filter=IS_COMPLAINT)}
+    aggregates |= {f"status_{s}": Count("pk", filter=IS_COMPLAINT & Q(status=s)) for s in Status.values}
+    aggregates |= {f"outcome_{o}": Count("pk", filter=IS_COMPLAINT & Q(outcome=o)) for o in COMPLAINT_OUTCOMES}
+    aggregates |= {f"channel_{k}": Count("pk", filter=IS_COMPLAINT & Q(channel_kind=k)) for k in ChannelKind.values}
+    aggregates |= {
+        "info_received": Count("pk", filter=IS_INFORMATION),
+        "info_answered": Count("pk", filter=IS_INFORMATION & answered),
+        "info_closed_otherwise": Count("pk", filter=IS_INFORMATION & closed & ~answered),
+        "info_still_open": Count("pk", filter=IS_INFORMATION & ~closed),
+    }
     row = _period_complaints(scope).order_by().aggregate(**aggregates)
     by_status = [Count_(s.value, str(s.label), row[f"status_{s}"]) for s in Status]
-    by_outcome = [Count_(o.value, str(o.label), row[f"outcome_{o}"]) for o in Outcome]
+    by_outcome = [Count_(o.value, str(o.label), row[f"outcome_{o}"]) for o in COMPLAINT_OUTCOMES]
     by_channel = [Count_(k.value, str(k.label), row[f"channel_{k}"]) for k in ChannelKind]
-    return row["received"], by_status, by_outcome, by_channel
+    information = {key.removeprefix("info_"): value for key, value in row.items() if key.startswith("info_")}
+    return row["received"], by_status, by_outcome, by_channel, information
 
 
 def weekly_trend(scope: Scope) -> list[Week]:
     """Complaints received per ISO week (Monday in WITA), every week of the period, empty ones as 0; one query."""
     rows = (
-        _period_complaints(scope).order_by()
+        _period_complaints(scope).filter(IS_COMPLAINT).order_by()
         .annotate(week=TruncWeek("created_at", tzinfo=timezone.get_current_timezone()))
         .values("week").annotate(n=Count("pk")).values_list("week", "n")
     )
@@ -183,15 +215,20 @@ def weekly_trend(scope: Scope) -> list[Week]:
     return weeks
 
 
-def current_load(scope: Scope) -> tuple[dict[str, int], dict[str, int]]:
-    """(open, overdue) per open status right now, whatever the period; one query."""
+def current_load(scope: Scope) -> tuple[dict[str, int], dict[str, int], tuple[int, int]]:
+    """(open, overdue) complaints per open status right now, whatever the period, and (open, overdue) information
+    requests; one query."""
     now = timezone.now()
-    aggregates = {}
+    late = Q(due_at__lt=now)
+    aggregates = {"info_open": Count("pk", filter=IS_INFORMATION), "info_late": Count("pk", filter=IS_INFORMATION & late)}
     for status in OPEN_STATUSES:
-        aggregates[f"open_{status}"] = Count("pk", filter=Q(status=status))
-        aggregates[f"late_{status}"] = Count("pk", filter=Q(status=status, due_at__lt=now))
+        aggregates[f"open_{status}"] = Count("pk", filter=IS_COMPLAINT & Q(status=status))
+        aggregates[f"late_{status}"] = Count("pk", filter=IS_COMPLAINT & Q(status=status) & late)
     row = Complaint.objects.filter(scope.complaint_filter(), status__in=OPEN_STATUSES).order_by().aggregate(**aggregates)
-    return ({str(s): row[f"open_{s}"] for s in OPEN_STATUSES}, {str(s): row[f"late_{s}"] for s in OPEN_STATUSES})
+    return (
+        {str(s): row[f"open_{s}"] for s in OPEN_STATUSES}, {str(s): row[f"late_{s}"] for s in OPEN_STATUSES},
+        (row["info_open"], row["info_late"]),
+    )
 
 
 def step_durations(scope: Scope) -> tuple[dict[str, list[tuple[timedelta, str]]], bool]:
@@ -199,13 +236,14 @@ def step_durations(scope: Scope) -> tuple[dict[str, list[tuple[timedelta, str]]]
 
     A step is entered by the event whose to_status is that status and left by the next event whose from_status is
     that status and whose to_status differs. Only moving events (and the submission) matter, of complaints that left
-    a step in the period; one values_list query, ordered along each complaint's timeline.
+    a step in the period; one values_list query, ordered along each complaint's timeline. Information requests are
+    left out like everywhere else in the complaint figures.
     """
     moving = Q(from_status="") | ~Q(from_status=F("to_status"))
     left_in_period = ComplaintEvent.objects.filter(
         moving, scope.complaint_filter("complaint__"), created_at__gte=scope.since, created_at__lt=scope.until,
         from_status__in=OPEN_STATUSES,
-    ).values("complaint_id")
+    ).exclude(complaint__kind=ComplaintKind.INFORMATION).values("complaint_id")
     rows = list(
         ComplaintEvent.objects.filter(moving, complaint_id__in=left_in_period)
         .order_by("complaint_id", "created_at", "id")
@@ -224,9 +262,9 @@ def step_durations(scope: Scope) -> tuple[dict[str, list[tuple[timedelta, str]]]
 
 def dashboard(scope: Scope) -> Dashboard:
     """Every figure of the leaders' dashboard, in five queries whatever the number of complaints."""
-    received, by_status, by_outcome, by_channel = counts(scope)
+    received, by_status, by_outcome, by_channel, information = counts(scope)
     weekly = weekly_trend(scope)
-    open_by_status, late_by_status = current_load(scope)
+    open_by_status, late_by_status, (info_open, info_late) = current_load(scope)
     limits = step_limits()
     durations, truncated = step_durations(scope)
     steps = []
@@ -244,5 +282,5 @@ def dashboard(scope: Scope) -> Dashboard:
     return Dashboard(
         scope=scope, received=received, by_status=by_status, by_outcome=by_outcome, by_channel=by_channel,
         steps=steps, weekly=weekly, open_now=sum(open_by_status.values()), overdue_now=sum(late_by_status.values()),
-        truncated=truncated,
+        information=InformationFigures(**information, open_now=info_open, overdue_now=info_late), truncated=truncated,
     )

@@ -9,11 +9,15 @@ Period 2026-03-02 (Mon) .. 2026-03-15 (Sun), ISO weeks 10 and 11. Minutes after 
     C walk-in            screening 2026-03-11 08:00 accept 2                      (overdue now)
     D WhatsApp           verification 2026-03-12 08:00 accept 1, forward 6       (not overdue)
     E walk-in            screening 2026-02-27 23:00 accept 2026-03-02 00:10 (= 2950 min; received before the period)
-    F Telegram, Halong, another category, submitted 2026-03-13 12:00            (overdue now)
+    F Telegram, Halong, information request, submitted 2026-03-13 12:00         (overdue now)
     G walk-in            screening 2026-03-16 00:00 accept 3                      (just after the period)
+    H WhatsApp, information request, answered 2026-03-05 14:00 accept 2, answer 8
+
+F and H are information requests: not in any complaint figure (counts, trend, steps, open now), counted apart.
 
 Step times (limit): 1 (5): A3 B6 C2 D1 E2950 · 2 (5): A7 B4 D5 · 3 (15): A10 B15 · 4 (10): A8 B12 ·
 5 (180 walk-in / 300 La-Lisa): A200 B200 · 6 (60): A50 B30 · 7 (10): A12 B9 · 8 (5): A4 B5.
+(Were H counted, step 1 would have six completions and step 2 four.)
 """
 
 from __future__ import annotations
@@ -28,8 +32,10 @@ from django.utils import timezone
 
 from complaints import sla
 from complaints.models import ChannelKind, Complaint, ComplaintEvent, SlaPolicy
-from complaints.statistics import Scope, dashboard, default_period, median, percentile, step_limits
-from complaints.workflow import OPEN_STATUSES, Program, Status
+from complaints.services.transitions import perform_action
+from complaints.statistics import InformationFigures, Scope, dashboard, default_period, median, percentile, step_limits
+from complaints.workflow import OPEN_STATUSES, Outcome, Program, Status
+from roles.roles import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +63,7 @@ FULL = ("accept", "forward", "submit_draft", "confirm", "assign", "handle", "rep
 
 
 @pytest.fixture
-def timed_cases(complaint_in, halong, info_category):
+def timed_cases(complaint_in, halong, info_category, users):
     late, later = timedelta(hours=-1), timedelta(hours=1)
     a = complaint_in(Status.CLOSED, channel_kind=ChannelKind.WALK_IN)
     retime(a, wita(2026, 3, 3, 9, 0), dict(zip(FULL, (3, 10, 20, 28, 40, 228, 278, 290, 294), strict=True)))
@@ -73,7 +79,10 @@ def timed_cases(complaint_in, halong, info_category):
     retime(f, wita(2026, 3, 13, 12, 0), {}, due_in=late)
     g = complaint_in(Status.SCREENING, channel_kind=ChannelKind.WALK_IN)
     retime(g, wita(2026, 3, 16, 0, 0), {"accept": 3}, due_in=later)
-    return {"a": a, "b": b, "c": c, "d": d, "e": e, "f": f, "g": g}
+    h = complaint_in(Status.SCREENING, channel_kind=ChannelKind.WHATSAPP, category=info_category)
+    perform_action(user=users[Role.OPERATOR], complaint_id=h.pk, action="answer", data={"answer": "Tugas Satpol PP: ..."})
+    retime(h, wita(2026, 3, 5, 14, 0), {"accept": 2, "answer": 8})
+    return {"a": a, "b": b, "c": c, "d": d, "e": e, "f": f, "g": g, "h": h}
 
 
 def m(minutes: float) -> timedelta:
@@ -86,17 +95,37 @@ def by_key(items) -> dict[str, int]:
 
 def test_counts_by_status_outcome_and_channel(timed_cases):
     figures = dashboard(Scope(START, END))
-    assert figures.received == 5  # A B C D F; E before, G after the period
-    assert by_key(figures.by_status) == {"closed": 2, "screening": 1, "verification": 1, "submitted": 1}
+    assert figures.received == 4  # A B C D; E before, G after the period; F and H are information requests
+    assert by_key(figures.by_status) == {"closed": 2, "screening": 1, "verification": 1}
     assert by_key(figures.by_outcome) == {"resolved": 2}
-    assert by_key(figures.by_channel) == {"walk_in": 2, "whatsapp": 2, "telegram": 1}
+    assert by_key(figures.by_channel) == {"walk_in": 2, "whatsapp": 2}
     assert [item.key for item in figures.by_status] == list(Status.values)
+    # A complaint cannot end "answered": the outcome is not among the complaint outcomes at all.
+    assert Outcome.ANSWERED not in [item.key for item in figures.by_outcome]
+
+
+def test_information_requests_are_counted_apart(timed_cases):
+    # F received and still open (overdue), H received and answered.
+    assert dashboard(Scope(START, END)).information == InformationFigures(
+        received=2, answered=1, closed_otherwise=0, still_open=1, open_now=1, overdue_now=1,
+    )
+    # Before the period: nothing received, but F is still open now.
+    assert dashboard(Scope(date(2025, 1, 1), date(2025, 1, 31))).information == InformationFigures(open_now=1, overdue_now=1)
+
+
+def test_an_information_request_returned_is_closed_otherwise(complaint_in, info_category, users):
+    request = complaint_in(Status.SCREENING, category=info_category)
+    perform_action(user=users[Role.OPERATOR], complaint_id=request.pk, action="return", data={"reason": "incomplete"})
+    today = timezone.localdate()
+    figures = dashboard(Scope(today, today))
+    assert figures.information == InformationFigures(received=1, closed_otherwise=1)
+    assert figures.received == 0 and by_key(figures.by_outcome) == {}
 
 
 def test_weekly_trend_counts_iso_weeks_of_the_period(timed_cases):
     weeks = dashboard(Scope(START, END)).weekly
     assert [(w.label, w.monday, w.value) for w in weeks] == [
-        ("2026-W10", date(2026, 3, 2), 1), ("2026-W11", date(2026, 3, 9), 4),
+        ("2026-W10", date(2026, 3, 2), 1), ("2026-W11", date(2026, 3, 9), 3),  # A; B C D (not H, not F)
     ]
     # A period starting mid-week still shows that whole week's Monday, and empty weeks as 0.
     weeks = dashboard(Scope(date(2026, 2, 25), date(2026, 3, 8))).weekly
@@ -133,20 +162,20 @@ def test_open_and_overdue_now_ignore_the_period(timed_cases):
     figures = dashboard(Scope(date(2025, 1, 1), date(2025, 1, 31)))
     assert figures.received == 0
     assert {s.status: (s.open_now, s.overdue_now) for s in figures.steps if s.open_now} == {
-        "submitted": (1, 1), "screening": (3, 1), "verification": (1, 0),
+        "screening": (3, 1), "verification": (1, 0),  # F, the open information request, is not in step 1
     }
-    assert (figures.open_now, figures.overdue_now) == (5, 2)
+    assert (figures.open_now, figures.overdue_now) == (4, 1)
     assert all(s.completions == 0 and s.within_share is None and s.median is None for s in figures.steps)
 
 
 def test_filters_narrow_every_figure(timed_cases, halong, category):
     figures = dashboard(Scope(START, END, district_id=halong.pk))
-    assert figures.received == 1
-    assert by_key(figures.by_status) == {"submitted": 1}
-    assert by_key(figures.by_channel) == {"telegram": 1}
-    assert [w.value for w in figures.weekly] == [0, 1]
+    assert figures.received == 0  # only F is in Halong, and it is an information request
+    assert by_key(figures.by_status) == {} and by_key(figures.by_channel) == {}
+    assert [w.value for w in figures.weekly] == [0, 0]
     assert all(s.completions == 0 for s in figures.steps)
-    assert (figures.open_now, figures.overdue_now) == (1, 1)
+    assert (figures.open_now, figures.overdue_now) == (0, 0)
+    assert figures.information == InformationFigures(received=1, still_open=1, open_now=1, overdue_now=1)
 
     figures = dashboard(Scope(START, END, channel_kind=ChannelKind.WALK_IN))
     assert figures.received == 2  # A, C
@@ -155,12 +184,16 @@ def test_filters_narrow_every_figure(timed_cases, halong, category):
     assert (figures.open_now, figures.overdue_now) == (3, 1)  # C (late), E, G
 
     figures = dashboard(Scope(START, END, category_id=category.pk))
-    assert figures.received == 4  # F has another category
+    assert figures.received == 4
     assert by_key(figures.by_channel) == {"walk_in": 2, "whatsapp": 2}
+    assert figures.information == InformationFigures()  # F and H have another category
+
+    figures = dashboard(Scope(START, END, channel_kind=ChannelKind.WHATSAPP))
+    assert figures.information == InformationFigures(received=1, answered=1)  # H; F came over Telegram
 
     figures = dashboard(Scope(date(2026, 3, 9), END))
-    assert figures.received == 4  # B C D F
-    assert [(w.label, w.value) for w in figures.weekly] == [("2026-W11", 4)]
+    assert figures.received == 3  # B C D
+    assert [(w.label, w.value) for w in figures.weekly] == [("2026-W11", 3)]
     step1 = figures.steps[0]
     assert (step1.completions, step1.within, step1.median, step1.p90) == (3, 2, m(2), m(6))  # B6 C2 D1
 

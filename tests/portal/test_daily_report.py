@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
 from complaints.models import Complaint
-from complaints.reports import daily_report, day_bounds, monthly_recap
+from complaints.reports import InformationDay, daily_report, day_bounds, monthly_recap
 from complaints.services.sla_sweep import sweep_breaches
+from complaints.services.transitions import perform_action
 from complaints.workflow import Status
 from roles.roles import Role
 
@@ -17,14 +19,32 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def day(complaint_in, halong, users):
-    """Today: two received in Paringin (one still screening, one closed), one in Halong; one from yesterday."""
+def day(complaint_in, halong, users, info_category):
+    """Today: two received in Paringin (one still screening, one closed), one in Halong; one from yesterday.
+    Information requests, counted apart: today one answered and one waiting (overdue), one from yesterday answered
+    today, and one from yesterday answered yesterday."""
     screening = complaint_in(Status.SCREENING)
     closed = complaint_in(Status.CLOSED)
     in_halong = complaint_in(Status.VERIFICATION, district=halong)
     yesterday = complaint_in(Status.VERIFICATION)
     Complaint.objects.filter(pk=yesterday.pk).update(created_at=timezone.now() - timedelta(days=1, hours=1))
-    return {"screening": screening, "closed": closed, "halong": in_halong, "yesterday": yesterday}
+
+    def answered(request: Complaint) -> Complaint:
+        return perform_action(user=users[Role.OPERATOR], complaint_id=request.pk, action="answer", data={"answer": "Jawaban."})
+
+    answered(complaint_in(Status.SCREENING, category=info_category))
+    waiting = complaint_in(Status.SCREENING, category=info_category)
+    Complaint.objects.filter(pk=waiting.pk).update(due_at=timezone.now() - timedelta(minutes=1))
+    old_question = answered(complaint_in(Status.SCREENING, category=info_category))
+    Complaint.objects.filter(pk=old_question.pk).update(created_at=timezone.now() - timedelta(days=1, hours=1))
+    older = answered(complaint_in(Status.SCREENING, category=info_category))
+    Complaint.objects.filter(pk=older.pk).update(
+        created_at=timezone.now() - timedelta(days=1, hours=2), closed_at=timezone.now() - timedelta(days=1, hours=1),
+    )
+    return {
+        "screening": screening, "closed": closed, "halong": in_halong, "yesterday": yesterday, "waiting": waiting,
+        "old_questions": [old_question, older],
+    }
 
 
 def test_figures_equal_the_count_by_hand(day, users):
@@ -39,6 +59,8 @@ def test_figures_equal_the_count_by_hand(day, users):
     assert steps[2] == (1, 1) and steps[3] == (2, 0)
     assert [(step, count) for step, _label, count in report.breaches_by_step] == [(2, 1)]
     assert [c.code for c in report.most_overdue] == [day["screening"].code]
+    # The waiting information request is overdue at step 2 too, but it is not a complaint: only in its own line.
+    assert report.information == InformationDay(received=2, answered=2, open_now=1, overdue_now=1)
 
 
 def test_a_day_is_counted_in_wita(day):
@@ -50,11 +72,16 @@ def test_a_day_is_counted_in_wita(day):
 def test_kabid_sees_only_forwarded_cases(day, users):
     report = daily_report(users[Role.KABID], timezone.localdate())
     assert report.received == 2  # the screening one has not reached step 3
+    # Never forwarded, information requests are counted whole (aggregates only), or the Kabid would always read 0.
+    assert report.information == InformationDay(received=2, answered=2, open_now=1, overdue_now=1)
 
 
 def test_page_prints_the_figures(day, portal_as):
     page = portal_as(Role.KEPALA).get("/reports/daily/").content.decode()
     assert "Laporan harian" in page and "Aduan masuk: 3" in page and "data-print" in page
+    assert "Permintaan informasi" in page
+    assert re.search(r'<th scope="row">Masuk hari ini</th><td>2</td>', page)
+    assert re.search(r'<th scope="row">Lewat tenggat saat ini</th><td class="late">1</td>', page)
 
 
 def test_yesterday_on_request(day, portal_as):
@@ -76,18 +103,25 @@ def test_only_kepala_and_kabid(portal_as, who):
 
 def test_monthly_recap_counts_by_hand(day, users):
     Complaint.objects.filter(pk=day["yesterday"].pk).update(created_at=timezone.now() - timedelta(days=40))
+    Complaint.objects.filter(pk__in=[c.pk for c in day["old_questions"]]).update(created_at=timezone.now() - timedelta(days=40))
     recap = monthly_recap(users[Role.KEPALA], timezone.localdate())
     assert (recap.received, recap.closed) == (3, 1)
     assert recap.by_district == [("Paringin", 2, 1, 1), ("Halong", 1, 0, 1)]
     assert dict(recap.by_outcome) == {"Ditangani": 1}
     assert sum(count for _label, count in recap.by_channel) == 3
+    assert "Tugas, fungsi dan kewenangan Satpol PP" not in dict(recap.by_category)
+    # Information requests received this month: one answered, one waiting.
+    assert recap.information == (2, 1, 1)
+    assert recap.information_by_category == [("Tugas, fungsi dan kewenangan Satpol PP", 2, 1, 1)]
 
 
 def test_monthly_page_and_bad_month(day, portal_as):
     Complaint.objects.filter(pk=day["yesterday"].pk).update(created_at=timezone.now() - timedelta(days=40))
+    Complaint.objects.filter(pk__in=[c.pk for c in day["old_questions"]]).update(created_at=timezone.now() - timedelta(days=40))
     client = portal_as(Role.KEPALA)
     page = client.get("/reports/monthly/").content.decode()
     assert "Rekap bulanan" in page and "3 aduan masuk, 1 sudah selesai" in page
+    assert "Permintaan informasi: 2 masuk, 1 dijawab, 1 belum dijawab" in page
     for value, message in (("bulan lalu", "TTTT-BB"), ("2999-01", "sudah lewat"), ("2026-13", "TTTT-BB")):
         response = client.get("/reports/monthly/", {"month": value})
         assert response.status_code == 400 and message in response.content.decode()

@@ -56,21 +56,30 @@ def test_the_page_shows_the_hand_computed_figures(portal_as, timed_cases):  # no
     assert response.status_code == 200
     html = response.content.decode()
     text = text_of(response)
-    assert "5 aduan masuk dalam periode" in text
-    assert "5 terbuka saat ini" in text and "2 lewat tenggat saat ini" in text
+    # Complaints only: the information requests F and H are counted in their own table.
+    assert "4 aduan masuk dalam periode" in text
+    assert "4 terbuka saat ini" in text and "1 lewat tenggat saat ini" in text
     # step: SOP time, completions, within share (count), median, p90, open now, overdue now
-    assert row_cells(html, "1. Diterima") == ["5 mnt", "5", "60% (3)", "3 mnt", "2 hr 1 j", "1", "1"]
+    assert row_cells(html, "1. Diterima") == ["5 mnt", "5", "60% (3)", "3 mnt", "2 hr 1 j", "0", "0"]
     assert row_cells(html, "2. Penyaringan") == ["5 mnt", "3", "67% (2)", "5 mnt", "7 mnt", "3", "1"]
     assert row_cells(html, "3. Verifikasi") == ["15 mnt", "2", "100% (2)", "12 mnt 30 dtk", "15 mnt", "1", "0"]
     assert row_cells(html, "5. Penugasan") == ["3 j / 5 j", "2", "50% (1)", "3 j 20 mnt", "3 j 20 mnt", "0", "0"]
     assert row_cells(html, "7. Telaah Kepala") == ["10 mnt", "2", "50% (1)", "10 mnt 30 dtk", "12 mnt", "0", "0"]
     assert row_cells(html, "Selesai") == ["2"]  # by status
     assert row_cells(html, "Ditangani") == ["2"]  # by outcome
+    assert '<th scope="row">Dijawab</th>' not in html  # not an outcome of a complaint
     assert row_cells(html, "2026-W10") == ["2 Mar 2026", "1"]
-    assert row_cells(html, "2026-W11") == ["9 Mar 2026", "4"]
+    assert row_cells(html, "2026-W11") == ["9 Mar 2026", "3"]
     assert row_cells(html, "Datang langsung") == ["2"]
     assert row_cells(html, "WhatsApp") == ["2"]
-    assert row_cells(html, "Telegram") == ["1"]
+    assert row_cells(html, "Telegram") == ["0"]
+    # The information requests' own table.
+    assert "Permintaan informasi" in text
+    assert row_cells(html, "Masuk dalam periode") == ["2"]
+    assert row_cells(html, "Sudah dijawab") == ["1"]
+    assert row_cells(html, "Belum dijawab") == ["1"]
+    assert row_cells(html, "Terbuka saat ini") == ["1"]
+    assert row_cells(html, "Lewat tenggat saat ini") == ["1"]
     # The step chart's bar for step 1 is 60% of the bar area (46% of the width).
     assert 'width="27.6%"' in html
     # Not class "bar": the print stylesheet hides .bar (the header), which would blank every chart on paper.
@@ -80,8 +89,9 @@ def test_the_page_shows_the_hand_computed_figures(portal_as, timed_cases):  # no
 def test_filters_narrow_the_page(portal_as, timed_cases, halong):  # noqa: F811
     response = portal_as(Role.KABID).get("/dashboard/", {**PERIOD, "district": halong.slug})
     html = response.content.decode()
-    assert "1 aduan masuk dalam periode" in text_of(response)
-    assert row_cells(html, "Telegram") == ["1"]
+    assert "0 aduan masuk dalam periode" in text_of(response)  # F, the one from Halong, is an information request
+    assert row_cells(html, "Masuk dalam periode") == ["1"]
+    assert row_cells(html, "Telegram") == ["0"]
     assert row_cells(html, "WhatsApp") == ["0"]
     assert row_cells(html, "1. Diterima")[1:3] == ["0", "—"]
     assert f'<option value="{halong.slug}" selected>' in html
