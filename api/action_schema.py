@@ -22,6 +22,11 @@ _DESCRIPTIONS = {
     Field.ANONYMOUS: "The reporter asked not to be recorded; any reporter data already captured is erased.",
     Field.CONFIDENTIAL: "Only Operator and Kepala may see the reporter.",
     Field.ALLOW_FIELD_CONTACT: "The assigned field team may see the reporter's phone number.",
+    Field.ANSWER: "What the reporter receives. May be left out when `knowledge_answer` is given: the entry's text is sent.",
+    Field.KNOWLEDGE_ANSWER: (
+        "Id of an active knowledge-base entry the answer comes from (the portal's /knowledge/ page numbers them). "
+        "The event records it as `knowledge_answer_id`. Unknown or deactivated: 400 with a message for this field."
+    ),
     Field.DUPLICATE_OF: "Tracking code of the case handling the same incident (a duplicate's own main case is used).",
 }
 
@@ -42,6 +47,8 @@ def _drf_field(name: Field, required: bool) -> serializers.Field:
         return serializers.RegexField(NIK_PATTERN, **kwargs)
     if name == Field.DUPLICATE_OF:
         return serializers.CharField(max_length=11, **kwargs)
+    if name == Field.KNOWLEDGE_ANSWER:
+        return serializers.IntegerField(min_value=1, **kwargs)
     return serializers.CharField(max_length=4000, **kwargs)
 
 

@@ -81,8 +81,16 @@ _ACTION_BODIES = {
 }
 
 
+# Further request bodies worth showing, after the first.
+_MORE_ACTION_BODIES = {
+    "answer": [("answer from the knowledge base", {"knowledge_answer": 3})],
+}
+
+
 def action_examples(action: str) -> list[OpenApiExample]:
-    return [OpenApiExample(f"{action} request", value=_ACTION_BODIES[action], request_only=True)]
+    return [OpenApiExample(f"{action} request", value=_ACTION_BODIES[action], request_only=True)] + [
+        OpenApiExample(name, value=body, request_only=True) for name, body in _MORE_ACTION_BODIES.get(action, [])
+    ]
 
 DISTRICTS = OpenApiExample(
     "Kecamatan", response_only=True,

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from complaints.models import Complaint, FieldResult, Team
+from complaints.models import Complaint, FieldResult, KnowledgeAnswer, Team
 from complaints.models.reporter import nik_validator, phone_validator
 from complaints.workflow import Field, ReturnReason, Transition, fields_for_action
 
@@ -39,6 +39,11 @@ FIELD_FACTORIES: dict[Field, Callable[[bool], forms.Field]] = {
     Field.REASON: lambda required: forms.ChoiceField(label=_("Alasan"), required=required, choices=ReturnReason.choices),
     Field.AGENCY: _line(_("Instansi tujuan pelimpahan"), 150),
     Field.ANSWER: _text(_("Jawaban")),
+    # Any entry, so an inactive one gets its own message (_check_answer) rather than "unknown".
+    Field.KNOWLEDGE_ANSWER: lambda required: forms.ModelChoiceField(
+        label=_("Entri basis pengetahuan"), required=required, queryset=KnowledgeAnswer.objects.all(),
+        widget=forms.HiddenInput, error_messages={"invalid_choice": _("Tidak ada entri basis pengetahuan dengan nomor ini.")},
+    ),
     Field.DRAFT: _text(_("Konsep laporan")),
     Field.TEAM: lambda required: forms.ModelChoiceField(
         label=_("Tim"), required=required, queryset=Team.objects.filter(is_active=True), to_field_name="slug",
@@ -115,7 +120,28 @@ def _check_duplicate(form: ActionForm, cleaned: dict) -> None:
         form.add_error(Field.DUPLICATE_OF, _("Aduan tidak dapat menjadi duplikat dirinya sendiri."))
 
 
+def same_text(a: str, b: str) -> bool:
+    """Equal once line endings agree: a browser's textarea sends CRLF for the LF it was given."""
+    return a.replace("\r\n", "\n").strip() == b.replace("\r\n", "\n").strip()
+
+
+def _check_answer(form: ActionForm, cleaned: dict) -> None:
+    entry = cleaned.get(Field.KNOWLEDGE_ANSWER)
+    if entry is not None and not entry.is_active:
+        form.add_error(Field.KNOWLEDGE_ANSWER, _("Entri basis pengetahuan “%(title)s” sudah dinonaktifkan; pilih entri lain.")
+                       % {"title": entry.title})
+        return
+    if cleaned.get(Field.ANSWER) or Field.ANSWER in form.errors or Field.KNOWLEDGE_ANSWER in form.errors:
+        return
+    if entry is not None:
+        # The entry's text as it stands now; the complaint keeps this copy whatever later edits do to the entry.
+        cleaned[Field.ANSWER] = entry.answer
+    else:
+        form.add_error(Field.ANSWER, _("Tulis jawaban atau pilih dari basis pengetahuan."))
+
+
 CROSS_FIELD_CHECKS: dict[str, Callable[[ActionForm, dict], None]] = {
+    "answer": _check_answer,
     "mark_duplicate": _check_duplicate,
     "accept": _check_accept,
     "return": _check_return,

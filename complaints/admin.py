@@ -9,7 +9,8 @@ from django.contrib import admin, messages
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from complaints.models import Category, Channel, Complaint, District, SlaPolicy, Team, Village
+from complaints.knowledge import knowledge_answer_used
+from complaints.models import Category, Channel, Complaint, District, KnowledgeAnswer, SlaPolicy, Team, Village
 
 
 @admin.register(Channel)
@@ -89,3 +90,26 @@ class ComplaintAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(KnowledgeAnswer)
+class KnowledgeAnswerAdmin(admin.ModelAdmin):
+    """The Operator and Kepala keep the entries at /knowledge/; the administrator may too, from here."""
+
+    list_display = ("title", "topic", "is_active", "updated_at", "updated_by")
+    list_filter = ("topic", "is_active")
+    search_fields = ("title", "answer")
+    readonly_fields = ("updated_at", "updated_by", "version")
+    actions = None  # no bulk delete: an entry an answer was sent from must stay
+
+    def save_model(self, request, obj, form, change) -> None:
+        obj.updated_by = request.user
+        if change:
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # A mistaken, never-used entry may go; one that answers were sent from is deactivated instead.
+        if obj is not None and knowledge_answer_used(obj.pk):
+            return False
+        return super().has_delete_permission(request, obj)

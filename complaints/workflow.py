@@ -63,6 +63,7 @@ class Field(StrEnum):
     REASON = "reason"
     AGENCY = "agency"
     ANSWER = "answer"
+    KNOWLEDGE_ANSWER = "knowledge_answer"
     DRAFT = "draft"
     TEAM = "team"
     EXPECTED_ARRIVAL = "expected_arrival"
@@ -166,9 +167,13 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
     Transition(
         "answer", _("Jawab permintaan informasi"), S.SCREENING, S.CLOSED, frozenset({Role.OPERATOR}),
-        required=(Field.ANSWER,), outcome=Outcome.ANSWERED, guard=is_information_request,
+        # The text is required, but may come from a knowledge-base entry: one of the two (complaints.action_forms).
+        optional=(Field.ANSWER, Field.KNOWLEDGE_ANSWER), outcome=Outcome.ANSWERED, guard=is_information_request,
         guard_message=_("Hanya permintaan informasi yang dapat dijawab langsung."),
-        description="Step 2: an information request is answered and closed.",
+        description=(
+            "Step 2: an information request is answered and closed. Send `answer`, or `knowledge_answer` (an active "
+            "knowledge-base entry) whose text is sent when `answer` is left out; the event records the entry used."
+        ),
     ),
     Transition(
         "submit_draft", _("Kirim konsep laporan"), S.VERIFICATION, S.FIELD_CHECK, frozenset({Role.KASI}),

@@ -110,6 +110,12 @@ def may_use_inbox(user) -> bool:
     return bool(user_roles(user) & {Role.OPERATOR, Role.KEPALA})
 
 
+def may_edit_knowledge(user) -> bool:
+    """The Operator answers information requests from the knowledge base and keeps it current; the Kepala, who
+    answers for what the unit tells the public, may edit it too. Nobody else opens it."""
+    return bool(user_roles(user) & {Role.OPERATOR, Role.KEPALA})
+
+
 def may_view_receipt(user, complaint: Complaint) -> bool:
     """Whoever recorded a walk-in prints its receipt, even a TRC post that cannot open the case itself."""
     return complaint.created_by_id == getattr(user, "pk", None) or can_view(user, complaint)

@@ -8,7 +8,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from complaints.action_forms import ActionForm
+from complaints.action_forms import ActionForm, same_text
 from complaints.errors import InputError
 from complaints.models import Complaint, FieldReport, Reporter
 from complaints.services.events import record_event
@@ -113,7 +113,12 @@ def _return(complaint: Complaint, data: dict, user, now: datetime) -> dict:
 
 def _answer(complaint: Complaint, data: dict, user, now: datetime) -> dict:
     complaint.answer = data[Field.ANSWER]
-    return {}
+    entry = data.get(Field.KNOWLEDGE_ANSWER)
+    if entry is None:
+        return {}
+    # Which entry the answer came from, and whether the Operator changed it: what the knowledge base's keepers need
+    # to see which answers serve and which keep being rewritten.
+    return {"knowledge_answer_id": entry.pk, "knowledge_answer_edited": not same_text(data[Field.ANSWER], entry.answer)}
 
 
 def _submit_draft(complaint: Complaint, data: dict, user, now: datetime) -> dict:
