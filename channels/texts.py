@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from complaints.models import Complaint
 from complaints.workflow import STEP_OF, Outcome
+from public.links import feedback_url, tracking_url
 
 SIGNATURE = "Satpol PP Kab. Balangan"
 # Citizens are written to in Indonesian whatever language the staff member's portal uses.
@@ -17,11 +18,17 @@ def _signed(text: str) -> str:
     return f"{text}\n\n— {SIGNATURE}"
 
 
+def _feedback_line(complaint: Complaint) -> str:
+    """Every message that tells the reporter how the case ended invites a rating (public/selectors.feedback_open)."""
+    return "\n\n" + _("Nilai penanganan aduan ini (1-5): %(url)s") % {"url": feedback_url(complaint.code)}
+
+
 def receipt(complaint: Complaint) -> str:
     with translation.override(REPORTER_LANGUAGE):
         return _signed(
             _("Aduan Anda sudah kami terima dengan kode lacak %(code)s. Kirim kode ini kapan saja untuk menanyakan perkembangannya.")
             % {"code": complaint.code}
+            + "\n" + _("Lacak juga di %(url)s") % {"url": tracking_url(complaint.code)}
         )
 
 
@@ -32,12 +39,14 @@ def returned(complaint: Complaint) -> str:
         }
         if complaint.outcome == Outcome.REFERRED and complaint.referred_to:
             text += " " + _("Aduan Anda kami teruskan ke %(agency)s.") % {"agency": complaint.referred_to}
-        return _signed(text)
+        return _signed(text + _feedback_line(complaint))
 
 
 def answered(complaint: Complaint) -> str:
     with translation.override(REPORTER_LANGUAGE):
-        return _signed(_("Jawaban atas pertanyaan %(code)s:") % {"code": complaint.code} + "\n" + complaint.answer)
+        return _signed(
+            _("Jawaban atas pertanyaan %(code)s:") % {"code": complaint.code} + "\n" + complaint.answer + _feedback_line(complaint)
+        )
 
 
 def outcome(complaint: Complaint) -> str:
@@ -51,7 +60,7 @@ def outcome(complaint: Complaint) -> str:
             result = _("sudah ditangani")
         return _signed(_("Aduan %(code)s sudah ditindaklanjuti: %(result)s. Terima kasih atas laporan Anda.") % {
             "code": complaint.code, "result": result,
-        })
+        } + _feedback_line(complaint))
 
 
 def status(complaint: Complaint) -> str:
@@ -78,4 +87,4 @@ def duplicate_outcome(duplicate: Complaint, main: Complaint) -> str:
     with translation.override(REPORTER_LANGUAGE):
         return _signed(_("Aduan %(code)s (sama dengan %(main)s) sudah selesai: %(outcome)s.") % {
             "code": duplicate.code, "main": main.code, "outcome": main.get_outcome_display().lower(),
-        })
+        } + _feedback_line(duplicate))

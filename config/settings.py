@@ -231,6 +231,29 @@ TRECKK_HTTP_TIMEOUT_SECONDS = float(os.environ.get("TRECKK_HTTP_TIMEOUT_SECONDS"
 # alerts) are built on it, because a worker has no request to take the host from.
 TRECKK_PUBLIC_URL = os.environ.get("TRECKK_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# Cache: the public pages' rate limits count here. With REDIS_URL every app server shares one count; without it
+# each process keeps its own in memory, which is right for one process (runserver, a single worker) only.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "treckk"}}
+
+# Public pages (tracking, web form, feedback; messages link to them under TRECKK_PUBLIC_URL above).
+# Requests per client address: "<count>/<period>", period s, m, h or d with an optional number ("30/10m").
+TRECKK_RATE_LIMITS = {
+    "track": os.environ.get("TRECKK_RATE_LIMIT_TRACK", "30/10m"),  # tracking lookups, page and API together
+    "report": os.environ.get("TRECKK_RATE_LIMIT_REPORT", "10/h"),  # web form submissions (refused ones too)
+    "feedback": os.environ.get("TRECKK_RATE_LIMIT_FEEDBACK", "10/h"),  # ratings sent, page and API together
+}
+# The client address is REMOTE_ADDR unless the app runs behind this many reverse proxies that each append to
+# X-Forwarded-For; a client could write anything into that header, so it is trusted only when this says so.
+TRECKK_PROXY_COUNT = int(os.environ.get("TRECKK_PROXY_COUNT", "0"))
+# The web form is refused when sent sooner than this after it was served (bots fill forms instantly) or later
+# than the maximum age (the hidden timestamp must not be harvested once and replayed for ever).
+TRECKK_FORM_MIN_SECONDS = int(os.environ.get("TRECKK_FORM_MIN_SECONDS", "3"))
+TRECKK_FORM_MAX_AGE_SECONDS = int(os.environ.get("TRECKK_FORM_MAX_AGE_SECONDS", str(24 * 3600)))
+
 # Messaging providers. Base URLs are settings so tests (and a staging proxy) can point them elsewhere.
 WHATSAPP_GRAPH_BASE_URL = os.environ.get("WHATSAPP_GRAPH_BASE_URL", "https://graph.facebook.com/v21.0")
 WHATSAPP_PHONE_NUMBER_ID = os.environ.get("WHATSAPP_PHONE_NUMBER_ID", "")
