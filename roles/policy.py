@@ -5,7 +5,7 @@ The API, the portal and the services all ask here; no view decides on its own.
 
 from __future__ import annotations
 
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from guardian.shortcuts import get_objects_for_user
 from complaints.errors import ActionNotAllowed, InvalidState, StaleVersion, WorkflowError
 from complaints.models import Complaint
 from complaints.workflow import Transition, find_transition, roles_for_action, transitions_from
-from roles.principals import acting_role, is_channel, user_roles
+from roles.principals import acting_role, is_channel, user_roles, user_team_ids
 from roles.roles import Role
 
 SEES_EVERYTHING = frozenset({Role.OPERATOR, Role.KEPALA})
@@ -144,3 +144,51 @@ def reporter_access(user, complaint: Complaint) -> ReporterAccess:
     return ReporterAccess.MASKED
 
 
+class DutyAccess(IntEnum):
+    """How far a user reaches into a TRC post's duty roster or field log (ordered: WRITE includes READ)."""
+
+    NONE = 0
+    READ = 1
+    WRITE = 2
+
+
+# The Kabid's post leaders ("ketua pos"): TRC members the administrator gives this permission may keep their own
+# post's roster. Ordinary members may not: the guide has TRC act on the Kabid's orders, and a roster anyone on it
+# could edit would let a member take himself off the night shift.
+POST_LEADER_PERMISSION = "duty.manage_post_roster"
+
+
+def _own_post(user, team_id: int | None) -> bool:
+    """Whether the user is a TRC member of post `team_id` (None: of any active post)."""
+    posts = user_team_ids(user)
+    return bool(posts) if team_id is None else team_id in posts
+
+
+def roster_access(user, team_id: int | None = None) -> DutyAccess:
+    """The duty roster of post `team_id` (None: the most the user has on any post, for the navigation).
+
+    The Kabid keeps every post's roster; a post leader keeps his own. Other TRC members read their own post's.
+    The Kepala, and the Operator and Kasi who must know whom to call at a post, read every post's.
+    """
+    roles = user_roles(user)
+    if Role.KABID in roles:
+        return DutyAccess.WRITE
+    if _own_post(user, team_id):
+        return DutyAccess.WRITE if user.has_perm(POST_LEADER_PERMISSION) else DutyAccess.READ
+    if roles & {Role.KEPALA, Role.OPERATOR, Role.KASI}:
+        return DutyAccess.READ
+    return DutyAccess.NONE
+
+
+def field_log_access(user, team_id: int | None = None) -> DutyAccess:
+    """The field log ("buku kegiatan lapangan") of post `team_id` (None: on any post).
+
+    A post's TRC members write their own post's log (and read it); the Kabid and the Kepala read every post's.
+    Entries are append-only: writing means adding entries and correction notes, never changing one.
+    """
+    roles = user_roles(user)
+    if _own_post(user, team_id):
+        return DutyAccess.WRITE
+    if roles & {Role.KABID, Role.KEPALA}:
+        return DutyAccess.READ
+    return DutyAccess.NONE
