@@ -12,7 +12,14 @@ from django.utils.translation import gettext_lazy
 
 from channels.selectors import nav_counts
 from complaints.selectors import queue_counts, unread_notifications
-from roles.policy import may_create_complaints, may_dispatch, may_use_inbox, may_view_dashboard
+from roles.policy import (
+    field_log_access,
+    may_create_complaints,
+    may_dispatch,
+    may_use_inbox,
+    may_view_dashboard,
+    roster_access,
+)
 from roles.principals import user_roles
 from roles.roles import Role
 
@@ -57,6 +64,10 @@ def nav_items(user) -> list[NavItem]:
         items.append(NavItem("intake", _("Aduan langsung"), reverse("portal:intake")))
     if inbox:
         items.append(NavItem("outbox", _("Pesan gagal"), reverse("portal:outbox"), counts.get("dead")))
+    if roster_access(user):
+        items.append(NavItem("roster", _("Jadwal piket"), reverse("duty:roster")))
+    if field_log_access(user):
+        items.append(NavItem("field-log", _("Buku kegiatan"), reverse("duty:log")))
     if user_roles(user):
         items.append(NavItem("notifications", _("Pemberitahuan"), reverse("portal:notifications"), unread_notifications(user)))
     return items

@@ -1,4 +1,4 @@
-"""The Kabid's dispatch board: unassigned cases beside the teams, their posts, members and load."""
+"""The Kabid's dispatch board: unassigned cases beside the teams, their posts, members, who is on duty now, and load."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from complaints.selectors import queue_for, team_board
+from duty.selectors import with_on_duty
 from roles.policy import may_dispatch
 from roles.roles import Role
 
@@ -26,7 +27,7 @@ def board_response(request: HttpRequest, *, alert: str = "", status: int = 200) 
     waiting = list(queue_for(request.user, Role.KABID)[:BOARD_LIMIT])
     context = {
         "waiting": waiting,
-        "teams": list(team_board()),
+        "teams": with_on_duty(list(team_board())),
         "alert": alert,
         "nav_key": "dispatch",
         "board_limit": BOARD_LIMIT,
