@@ -99,6 +99,10 @@ def load_demo(complaints_per_status: int = 3, seed: int = 7) -> dict[str, str]:
     if not Complaint.objects.exists():
         _demo_complaints(rng, whatsapp, complaints_per_status)
     _demo_conversations(whatsapp)
+    # Imported here, like the channels app below: the complaints domain does not depend on the duty app.
+    from duty.demo import load_duty_demo
+
+    load_duty_demo(DEMO_PASSWORD)
     return logins
 
 
