@@ -108,6 +108,25 @@ FIELD_RESULTS = [
 ]
 
 
+_JSON: dict[str, str] = {}
+
+
+def _dumps(payload: dict) -> str:
+    """json.dumps, remembered: most payloads repeat (accept flags, grants of the same team, results)."""
+    key = repr(payload)
+    text = _JSON.get(key)
+    if text is None:
+        text = json.dumps(payload)
+        if len(_JSON) < 20_000:
+            _JSON[key] = text
+    return text
+
+
+def _pick(rng: random.Random, items):
+    """rng.choice without its rejection sampling: several times faster, and evenly spread enough for test data."""
+    return items[int(rng.random() * len(items))]
+
+
 def _choice_weighted(rng: random.Random, pairs) -> object:
     value = rng.random()
     for item, share in pairs:
@@ -284,10 +303,15 @@ class Generator:
         self.recent_closed: list[tuple[int, str]] = []
 
     def code(self) -> str:
-        choice = self.rng.choice
+        """A tracking code in the model's format, drawn as one number (one draw instead of ten)."""
+        base = len(TRACKING_ALPHABET)
         while True:
-            chars = "".join(choice(TRACKING_ALPHABET) for _ in range(2 * TRACKING_GROUP))
-            code = f"{chars[:TRACKING_GROUP]}-{chars[TRACKING_GROUP:]}"
+            number = self.rng.randrange(base ** (2 * TRACKING_GROUP))
+            chars = []
+            for _ in range(2 * TRACKING_GROUP):
+                number, digit = divmod(number, base)
+                chars.append(TRACKING_ALPHABET[digit])
+            code = "".join(chars[:TRACKING_GROUP]) + "-" + "".join(chars[TRACKING_GROUP:])
             if code not in self.codes:
                 self.codes.add(code)
                 return code
@@ -303,7 +327,7 @@ class Generator:
         return limit * self.rng.uniform(0.1, 0.95), False
 
     def person(self, role: Role) -> int:
-        return self.rng.choice(self.c.users[role])
+        return _pick(self.rng, self.c.users[role])
 
     def closed_complaint(self, batch: Batch, created: float) -> None:
         self._complaint(batch, created, None)
@@ -332,25 +356,25 @@ class Generator:
         kind = _choice_weighted(rng, CHANNEL_MIX)
         program = Program.TRECKK if kind == ChannelKind.WALK_IN else Program.LALISA
         information = target is None and rng.random() < INFORMATION_SHARE
-        category_id, complaint_kind = rng.choice(ctx.info_categories if information else ctx.categories)
-        district_id, lat, lon = rng.choice(ctx.districts)
+        category_id, complaint_kind = _pick(rng, ctx.info_categories if information else ctx.categories)
+        district_id, lat, lon = _pick(rng, ctx.districts)
         villages = ctx.villages.get(district_id) or [None]
         anonymous = rng.random() < ANONYMOUS_SHARE
         confidential = not anonymous and rng.random() < CONFIDENTIAL_SHARE
         complaint_id = self.ids.take(Complaint)
         code = self.code()
-        place = rng.choice(PLACES)
+        place = _pick(rng, PLACES)
         if information:
-            description = f"{rng.choice(QUESTIONS)} (pertanyaan no. {complaint_id})"
+            description = f"{_pick(rng, QUESTIONS)} (pertanyaan no. {complaint_id})"
         else:
-            description = f"{rng.choice(PROBLEMS)} {place} {rng.choice(TIMES)}. Laporan warga no. {complaint_id}."
+            description = f"{_pick(rng, PROBLEMS)} {place} {_pick(rng, TIMES)}. Laporan warga no. {complaint_id}."
         reporter_id = None
         if not anonymous:
             reporter_id = self.ids.take(Reporter)
             batch.add(Reporter, (
-                reporter_id, rng.choice(NAMES), f"08{rng.randint(11, 59)}{rng.randint(10_000_000, 99_999_999)}",
-                f"6311{rng.randint(10**11, 10**12 - 1)}" if rng.random() < 0.4 else "",
-                f"RT {rng.randint(1, 20)}, {place}" if rng.random() < 0.5 else "", rng.random() < 0.4, created,
+                reporter_id, _pick(rng, NAMES), f"08{11 + int(rng.random() * 49)}{10_000_000 + int(rng.random() * 89_999_999)}",
+                f"6311{10**11 + int(rng.random() * 9 * 10**11)}" if rng.random() < 0.4 else "",
+                f"RT {1 + int(rng.random() * 20)}, {place}" if rng.random() < 0.5 else "", rng.random() < 0.4, created,
             ))
         channel_id = ctx.channels.get(kind)
         if channel_id is not None:
@@ -359,8 +383,8 @@ class Generator:
             submit_actor, submit_role = self.person(Role.OPERATOR), Role.OPERATOR
             created_by = submit_actor
         else:
-            post = ctx.teams[rng.choice(ctx.post_of_district[district_id])]
-            submit_actor = rng.choice(post.members) if post.members else self.person(Role.OPERATOR)
+            post = ctx.teams[_pick(rng, ctx.post_of_district[district_id])]
+            submit_actor = _pick(rng, post.members) if post.members else self.person(Role.OPERATOR)
             submit_role = Role.TRC if post.members else Role.OPERATOR
             created_by = submit_actor
         state = _State(
@@ -388,8 +412,8 @@ class Generator:
             latitude = f"{lat + rng.uniform(-0.03, 0.03):.6f}"
             longitude = f"{lon + rng.uniform(-0.03, 0.03):.6f}"
         batch.add(Complaint, (
-            complaint_id, code, complaint_kind, category_id, description, district_id, rng.choice(villages),
-            f"RT {rng.randint(1, 20)}, {place}", latitude, longitude,
+            complaint_id, code, complaint_kind, category_id, description, district_id, _pick(rng, villages),
+            f"RT {1 + int(rng.random() * 20)}, {place}", latitude, longitude,
             created - rng.uniform(600, 6 * 3600) if rng.random() < 0.5 else None,
             channel_id, str(kind), f"vol-{complaint_id}" if channel_id else "", str(program), reporter_id, anonymous,
             confidential, str(state.status), state.outcome, state.entered, due_at, state.forwarded,
@@ -461,18 +485,18 @@ class Generator:
                  payload: dict | None = None, team: TeamInfo | bool | None = False) -> None:
             """One action at time `at`, as perform_action records it (with the grant changes it caused)."""
             state.at = at
-            before = self._owning_teams(state)
             old_status = state.status
-            state.status = to
-            if team is not False:
-                state.team = team
-            after = self._owning_teams(state)
-            granted = sorted({t.group_id for t in after} - {t.group_id for t in before})
-            revoked = sorted({t.group_id for t in before} - {t.group_id for t in after})
-            payload = dict(payload or {})
-            if granted or revoked:
-                payload["grants"] = {"granted": granted, "revoked": revoked}
-            state.status = old_status
+            if old_status in TEAM_STEPS or to in TEAM_STEPS:
+                before = self._owning_teams(state)
+                state.status = to
+                if team is not False:
+                    state.team = team
+                after = self._owning_teams(state)
+                state.status = old_status
+                granted = sorted({t.group_id for t in after} - {t.group_id for t in before})
+                revoked = sorted({t.group_id for t in before} - {t.group_id for t in after})
+                if granted or revoked:
+                    payload = {**(payload or {}), "grants": {"granted": granted, "revoked": revoked}}
             state.event(action, actor or self.person(role), role, to, note=note, payload=payload)
             state.status = to
             state.transitions += 1
@@ -486,11 +510,11 @@ class Generator:
             move(action, role, S.CLOSED, at, payload=payload)
 
         def give_back(at: float) -> None:
-            reason = rng.choice(list(ReturnReason))
+            reason = _pick(rng, list(ReturnReason))
             state.return_reason = str(reason)
             owner = _OWNER[state.status]
             if reason == ReturnReason.NOT_AUTHORITY:
-                state.referred_to = rng.choice(AGENCIES)
+                state.referred_to = _pick(rng, AGENCIES)
                 close("return", owner, Outcome.REFERRED, at, payload={"reason": str(reason), "agency": state.referred_to})
             else:
                 close("return", owner, Outcome.RETURNED, at, payload={"reason": str(reason), "agency": ""})
@@ -519,7 +543,7 @@ class Generator:
                 give_back(end)
                 return
             if roll < 0.12 and self.recent_closed:
-                original_id, original_code = rng.choice(self.recent_closed)
+                original_id, original_code = _pick(rng, self.recent_closed)
                 state.duplicate_of = original_id
                 close("mark_duplicate", Role.OPERATOR, Outcome.DUPLICATE, end, payload={"duplicate_of": original_code})
                 return
@@ -540,7 +564,7 @@ class Generator:
             end = finish_step()
             posts = [ctx.teams[t] for t in ctx.post_of_district[state.district_id]]
             checkers = [m for team in posts for m in team.members]
-            checker = rng.choice(checkers) if checkers else None
+            checker = _pick(rng, checkers) if checkers else None
             if target is None and not refuted and rng.random() < 0.05:
                 refuted = True
                 move("refute", Role.TRC, S.VERIFICATION, end, actor=checker, note="Fakta di lokasi tidak sesuai uraian.")
@@ -556,7 +580,7 @@ class Generator:
         end = start + kabid_part if target == "dispatch_assigned" else finish_step()
         share = end - start
         use_hq = bool(ctx.hq_teams) and rng.random() < 0.15
-        team = ctx.teams[rng.choice(ctx.hq_teams if use_hq else ctx.post_of_district[state.district_id])]
+        team = ctx.teams[_pick(rng, ctx.hq_teams if use_hq else ctx.post_of_district[state.district_id])]
         assigned_at = start + share * rng.uniform(0.05, 0.25)
         expected = assigned_at + rng.uniform(0.5, 2) * 3600 if rng.random() < 0.6 else None
         state.expected_arrival = expected
@@ -565,7 +589,7 @@ class Generator:
         })
         if target is None and rng.random() < 0.03:
             previous = team
-            team = ctx.teams[rng.choice(list(ctx.teams))]
+            team = ctx.teams[_pick(rng, list(ctx.teams))]
             if team.id != previous.id:
                 state.expected_arrival = None
                 move("reassign", Role.KABID, S.DISPATCH, start + share * 0.35, team=team, payload={
@@ -574,7 +598,7 @@ class Generator:
         if target == "dispatch_assigned":
             return
         members = state.team.members or self.c.users[Role.TRC]
-        member = rng.choice(members)
+        member = _pick(rng, members)
         if rng.random() < 0.5:
             state.arrived = start + share * rng.uniform(0.5, 0.8)
             move("arrive", Role.TRC, S.DISPATCH, state.arrived, actor=member)
@@ -612,6 +636,9 @@ class Generator:
              note="Pelapor dihubungi lewat telepon.")
 
 
+# Only in these steps does a team hold grants (roles.grants.teams_owning).
+TEAM_STEPS = frozenset({S.FIELD_CHECK, S.DISPATCH, S.REPORTING})
+
 _OWNER = {
     S.SUBMITTED: Role.OPERATOR, S.SCREENING: Role.OPERATOR, S.VERIFICATION: Role.KASI, S.FIELD_CHECK: Role.TRC,
     S.DISPATCH: Role.KABID, S.REPORTING: Role.TRC, S.HEAD_REVIEW: Role.KEPALA, S.NOTIFICATION: Role.OPERATOR,
@@ -648,7 +675,7 @@ class _State:
         """An event row without its ids (given in time order later); from_status is the state's status now."""
         self.events.append((
             actor, str(role), channel, action, "" if action == "submit" else str(self.status), str(to), note,
-            json.dumps(payload) if payload else "{}", self.at if at is None else at,
+            _dumps(payload) if payload else "{}", self.at if at is None else at,
         ))
 
 
