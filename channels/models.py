@@ -65,6 +65,7 @@ class OutboundKind(models.TextChoices):
     REPLY = "reply", _("Balasan Operator")
     WEBHOOK = "webhook", _("Status webhook")
     STAFF_ALERT = "staff_alert", _("Peringatan tenggat ke staf")
+    FOLLOW_UP = "follow_up", _("Tindak lanjut ke SP4N-LAPOR!")
 
 
 class OutboundStatus(models.TextChoices):
@@ -142,3 +143,8 @@ class WebhookEndpoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} → {self.url}"
+
+
+
+# The SP4N-LAPOR! connector's models live in its package and belong to this app.
+from channels.sp4n_lapor.models import LaporCursor, LaporReport  # noqa: E402, F401

@@ -12,6 +12,7 @@ from django.utils import timezone
 from channels import texts
 from channels.models import Conversation, OutboundKind, WebhookEndpoint
 from channels.outbox import queue_message
+from channels.sp4n_lapor import pushes as _lapor_pushes  # noqa: F401  (connects the push-back to SP4N-LAPOR!)
 from complaints.models import ChannelKind, Complaint
 from complaints.signals import complaint_submitted, complaint_transitioned
 from complaints.workflow import Status

@@ -1,4 +1,4 @@
-"""Background tasks (django-tasks): the outbox delivery and its periodic sweep."""
+"""Background tasks (django-tasks): the outbox delivery and its periodic sweep, and the periodic SP4N-LAPOR! pull."""
 
 from __future__ import annotations
 
@@ -34,3 +34,29 @@ def schedule_sweep() -> None:
     waiting = DBTaskResult.objects.filter(status=TaskResultStatus.READY, task_path=f"{__name__}.sweep_outbox")
     if not waiting.exists():
         sweep_outbox.using(run_after=timezone.now() + timedelta(seconds=settings.TRECKK_OUTBOX_SWEEP_SECONDS)).enqueue()
+
+
+@task()
+def lapor_pull() -> dict:
+    """Pull SP4N-LAPOR!'s disposition feed, then come back after SP4N_LAPOR_PULL_SECONDS (also after a failure)."""
+    from channels.sp4n_lapor.services import pull
+
+    try:
+        return pull().as_dict()
+    finally:
+        schedule_lapor_pull()
+
+
+def schedule_lapor_pull(*, right_away: bool = False) -> None:
+    """Keep exactly one LAPOR pull waiting when the connector is configured, however many workers start."""
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from channels.sp4n_lapor.services import is_configured
+
+    if not is_configured():
+        return
+    waiting = DBTaskResult.objects.filter(status=TaskResultStatus.READY, task_path=f"{__name__}.lapor_pull")
+    if not waiting.exists():
+        delay = 0 if right_away else settings.SP4N_LAPOR_PULL_SECONDS
+        lapor_pull.using(run_after=timezone.now() + timedelta(seconds=delay)).enqueue()

@@ -266,3 +266,32 @@ WHATSAPP_TEMPLATE_LANGUAGE = os.environ.get("WHATSAPP_TEMPLATE_LANGUAGE", "id")
 TELEGRAM_API_BASE_URL = os.environ.get("TELEGRAM_API_BASE_URL", "https://api.telegram.org")
 TELEGRAM_BOT_TOKEN = os.environ.get("TELEGRAM_BOT_TOKEN", "")
 TELEGRAM_WEBHOOK_SECRET = os.environ.get("TELEGRAM_WEBHOOK_SECRET", "")  # X-Telegram-Bot-Api-Secret-Token
+
+# SP4N-LAPOR! connector (docs/integrations/sp4n-lapor.md). Without a base URL and a token it stays off: the worker
+# does not pull, and `manage.py lapor_pull` says so. Pushes back to LAPOR go through the outbox.
+SP4N_LAPOR_BASE_URL = os.environ.get("SP4N_LAPOR_BASE_URL", "").rstrip("/")
+SP4N_LAPOR_API_TOKEN = os.environ.get("SP4N_LAPOR_API_TOKEN", "")  # sent as "Authorization: Bearer <token>"
+SP4N_LAPOR_AGENCY_ID = os.environ.get("SP4N_LAPOR_AGENCY_ID", "")  # this unit's instansi id, sent as X-Lapor-Agency
+SP4N_LAPOR_CHANNEL_NAME = os.environ.get("SP4N_LAPOR_CHANNEL_NAME", "SP4N-LAPOR!")  # the Channel its complaints get
+SP4N_LAPOR_PULL_SECONDS = int(os.environ.get("SP4N_LAPOR_PULL_SECONDS", "300"))  # the worker pulls this often
+SP4N_LAPOR_PAGE_SIZE = int(os.environ.get("SP4N_LAPOR_PAGE_SIZE", "50"))
+SP4N_LAPOR_MAX_PAGES = int(os.environ.get("SP4N_LAPOR_MAX_PAGES", "20"))  # per pull; the next pull goes on
+SP4N_LAPOR_DEFAULT_DISTRICT = os.environ.get("SP4N_LAPOR_DEFAULT_DISTRICT", "paringin")  # kecamatan slug
+SP4N_LAPOR_FOLLOW_UP_WORKING_DAYS = int(os.environ.get("SP4N_LAPOR_FOLLOW_UP_WORKING_DAYS", "5"))
+
+
+def _env_json_object(name: str) -> dict:
+    import json
+
+    value = json.loads(os.environ.get(name) or "{}")
+    if not isinstance(value, dict):
+        raise ImproperlyConfigured(f"{name} must be a JSON object.")
+    return value
+
+
+# LAPOR category name -> our category slug, added to the built-in table (channels/sp4n_lapor/mapping.py).
+SP4N_LAPOR_CATEGORY_MAP = _env_json_object("SP4N_LAPOR_CATEGORY_MAP")
+
+# Open311 GeoReport v2 at /open311/v2/ (docs/integrations/open311.md).
+OPEN311_JURISDICTION_ID = os.environ.get("OPEN311_JURISDICTION_ID", "balangankab.go.id")
+OPEN311_DEFAULT_DISTRICT = os.environ.get("OPEN311_DEFAULT_DISTRICT", "paringin")  # when no kecamatan can be read

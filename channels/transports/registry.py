@@ -13,11 +13,13 @@ WEBHOOK_TRANSPORT: Transport = StandardWebhookTransport()
 TRANSPORT_PATHS: dict[str, str] = {
     "whatsapp": "channels.whatsapp.transport.WhatsAppTransport",
     "telegram": "channels.telegram.transport.TelegramTransport",
+    "sp4n_lapor": "channels.sp4n_lapor.transport.LaporTransport",
 }
 
-# Telegram answers sendMessage only once the message is in the chat, so a send is a delivery;
-# WhatsApp reports delivery later in a status callback.
-CONFIRMS_ON_SEND = frozenset({"telegram"})
+# Telegram answers sendMessage only once the message is in the chat, so a send is a delivery; so does
+# SP4N-LAPOR! (a push it accepted is in the report's thread the reporter reads). WhatsApp reports delivery
+# later in a status callback.
+CONFIRMS_ON_SEND = frozenset({"telegram", "sp4n_lapor"})
 
 
 @cache

@@ -1,4 +1,5 @@
-"""Start the background worker: recover what a killed worker left, keep the outbox sweep alive, run tasks."""
+"""Start the background worker: recover what a killed worker left, keep the periodic sweeps (outbox, SLA) and the
+SP4N-LAPOR! pull alive, run tasks."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from channels.outbox import recover_stranded
-from channels.tasks import schedule_sweep
+from channels.tasks import schedule_lapor_pull, schedule_sweep
 from complaints.tasks import schedule_sla_sweep
 
 
@@ -24,6 +25,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Rescheduled {recovered} outbound message(s) left by an earlier worker.")
         schedule_sweep()
         schedule_sla_sweep()
+        schedule_lapor_pull(right_away=True)
         worker_options = {"interval": interval, "reload": False, "startup_delay": False}
         if max_tasks is not None:
             worker_options["max_tasks"] = max_tasks
