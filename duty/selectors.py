@@ -50,7 +50,8 @@ def on_duty_now(*, now: datetime | None = None, team_ids: Iterable[int] | None =
     entries = (
         RosterEntry.objects.filter(reduce(or_, (Q(date=day, shift=shift) for day, shift in slots)))
         .filter(member__is_active=True, team__is_active=True)
-        .select_related("member", "shift")
+        # The member's own WhatsApp number (roles.StaffContact), so whoever reads the list can call the post.
+        .select_related("member__staff_contact", "shift")
         .order_by("team_id", "shift__order", "member__first_name", "member__username")
     )
     if team_ids is not None:

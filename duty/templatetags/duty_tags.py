@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django import template
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils import formats, timezone
 
 from duty.services import display_name
@@ -26,3 +27,13 @@ def timespan(entry) -> str:
     if start.date() == end.date():
         return f"{first}–{formats.time_format(end, 'TIME_FORMAT')} WITA"
     return f"{first} – {formats.date_format(end, 'SHORT_DATETIME_FORMAT')} WITA"
+
+
+@register.inclusion_tag("duty/phone.html")
+def phone(user) -> dict:
+    """The member's WhatsApp number as a link to call, when he recorded one (roles.StaffContact)."""
+    try:
+        number = user.staff_contact.whatsapp_number
+    except ObjectDoesNotExist:  # no contact recorded
+        number = ""
+    return {"number": number}

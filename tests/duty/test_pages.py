@@ -99,3 +99,19 @@ def test_the_printed_field_log(client_for, users, team_paringin, team_halong):
     assert "Pengamanan jalan sehat." in page and "Pengaturan parkir." in page and "Peserta sekitar 900 orang." in page
     empty = client_for(Role.KEPALA).get("/duty/log/print/", {"post": "trc-halong"}).content.decode()
     assert "Pengamanan jalan sehat." not in empty and "Belum ada catatan kegiatan yang cocok." in empty
+
+
+def test_whom_to_call_the_on_duty_members_own_number(monkeypatch, client_for, users, partner, team_paringin, shifts):
+    from roles.models import StaffContact
+
+    StaffContact.objects.create(user=users[Role.TRC], whatsapp_number="6281234567890")
+    for member in (users[Role.TRC], partner):  # the partner recorded no number
+        add_roster_entry(user=users[Role.KABID], team=team_paringin, member=member, day=MONDAY, shift=shifts["pagi"],
+                         duty_type=DutyType.OFFICE_GUARD)
+    monkeypatch.setattr(timezone, "now", lambda: wita(MONDAY, 9))
+    index = client_for(Role.OPERATOR).get("/duty/roster/").content.decode()
+    row = index.split('id="post-trc-paringin"', 1)[1].split("</tr>", 1)[0]
+    assert '<strong>Trc_Paringin</strong> <a class="phone" href="tel:+6281234567890"' in row
+    assert "<strong>Rizani</strong> · " in row
+    board = client_for(Role.KABID).get("/dispatch/").content.decode()
+    assert 'href="tel:+6281234567890"' in _team_card(board, "trc-paringin")
