@@ -20,7 +20,10 @@ class ChannelKeyAuthentication(authentication.BaseAuthentication):
             return None
         if len(header) != 2:
             raise exceptions.AuthenticationFailed(_("Header Api-Key tidak valid."))
-        raw_key = header[1].decode(errors="replace")
+        return self.authenticate_key(header[1].decode(errors="replace"))
+
+    def authenticate_key(self, raw_key: str) -> tuple[ChannelPrincipal, Channel]:
+        """The channel a raw key belongs to; also for keys sent another way (Open311's `api_key` field)."""
         channel = Channel.objects.filter(api_key_prefix=raw_key[:API_KEY_PREFIX_LENGTH]).first()
         if channel is None or not channel.key_matches(raw_key):
             raise exceptions.AuthenticationFailed(_("Kunci API tidak dikenal."))

@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("channels/", include("channels.urls")),
+    path("open311/v2/", include("channels.open311.urls")),
     path("duty/", include("duty.urls")),
     path("", include("public.urls")),
     path("", include("portal.urls")),
