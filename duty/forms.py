@@ -35,6 +35,11 @@ class WeekForm(forms.Form):
 
     date = forms.DateField(label=gettext_lazy("Minggu yang memuat tanggal"), required=False, widget=DATE_INPUT)
 
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("auto_id", "week_%s")  # the add form on the same page has its own "date"
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
     def day(self) -> date:
         return (self.cleaned_data.get("date") if self.is_bound and self.is_valid() else None) or timezone.localdate()
 
