@@ -18,9 +18,9 @@ from complaints.workflow import Field, ReturnReason, Transition, fields_for_acti
 TEXT_LIMIT = 4000
 
 
-def _text(label: str, limit: int = TEXT_LIMIT) -> Callable[[bool], forms.Field]:
+def _text(label: str, limit: int = TEXT_LIMIT, rows: int = 3) -> Callable[[bool], forms.Field]:
     return lambda required: forms.CharField(
-        label=label, required=required, max_length=limit, widget=forms.Textarea(attrs={"rows": 3})
+        label=label, required=required, max_length=limit, widget=forms.Textarea(attrs={"rows": rows})
     )
 
 
@@ -38,7 +38,7 @@ FIELD_FACTORIES: dict[Field, Callable[[bool], forms.Field]] = {
     Field.NOTE: _text(_("Catatan")),
     Field.REASON: lambda required: forms.ChoiceField(label=_("Alasan"), required=required, choices=ReturnReason.choices),
     Field.AGENCY: _line(_("Instansi tujuan pelimpahan"), 150),
-    Field.ANSWER: _text(_("Jawaban")),
+    Field.ANSWER: _text(_("Jawaban"), rows=10),  # a knowledge-base answer runs to a dozen lines
     # Any entry, so an inactive one gets its own message (_check_answer) rather than "unknown".
     Field.KNOWLEDGE_ANSWER: lambda required: forms.ModelChoiceField(
         label=_("Entri basis pengetahuan"), required=required, queryset=KnowledgeAnswer.objects.all(),

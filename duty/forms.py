@@ -72,10 +72,10 @@ class RosterEntryForm(forms.Form):
 
 class FieldLogForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Jenis kegiatan"), choices=FieldLogKind.choices, error_messages=REQUIRED)
-    started_at = forms.DateTimeField(label=gettext_lazy("Mulai"), widget=DATETIME_INPUT, error_messages={
+    started_at = forms.DateTimeField(label=gettext_lazy("Waktu mulai"), widget=DATETIME_INPUT, error_messages={
         **REQUIRED, "invalid": gettext_lazy("Tulis tanggal dan jam, misalnya 2026-11-23 19.30."),
     })
-    ended_at = forms.DateTimeField(label=gettext_lazy("Selesai"), widget=DATETIME_INPUT, error_messages={
+    ended_at = forms.DateTimeField(label=gettext_lazy("Waktu selesai"), widget=DATETIME_INPUT, error_messages={
         **REQUIRED, "invalid": gettext_lazy("Tulis tanggal dan jam, misalnya 2026-11-23 21.00."),
     })
     district = forms.ModelChoiceField(label=gettext_lazy("Kecamatan"), queryset=District.objects.all(), error_messages=REQUIRED)

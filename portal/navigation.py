@@ -16,6 +16,7 @@ from roles.policy import (
     field_log_access,
     may_create_complaints,
     may_dispatch,
+    may_edit_knowledge,
     may_use_inbox,
     may_view_dashboard,
     roster_access,
@@ -64,6 +65,8 @@ def nav_items(user) -> list[NavItem]:
         items.append(NavItem("intake", _("Aduan langsung"), reverse("portal:intake")))
     if inbox:
         items.append(NavItem("outbox", _("Pesan gagal"), reverse("portal:outbox"), counts.get("dead")))
+    if may_edit_knowledge(user):
+        items.append(NavItem("knowledge", _("Basis pengetahuan"), reverse("portal:knowledge")))
     if roster_access(user):
         items.append(NavItem("roster", _("Jadwal piket"), reverse("duty:roster")))
     if field_log_access(user):

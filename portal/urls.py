@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from portal.views import cases, dashboard, dispatch, inbox, intake, notifications, outbox, queues, register, reports
+from portal.views import cases, dashboard, dispatch, inbox, intake, knowledge, notifications, outbox, queues, register, reports
 
 app_name = "portal"
 urlpatterns = [
@@ -23,6 +23,7 @@ urlpatterns = [
     path("cases/<str:code>/attachments/<int:pk>/", cases.attachment_file, name="attachment"),
     path("cases/<str:code>/attachments/<int:pk>/thumbnail/", cases.attachment_thumbnail, name="attachment-thumbnail"),
     path("cases/<str:code>/receipt/", intake.receipt, name="receipt"),
+    path("cases/<str:code>/knowledge/", knowledge.case_knowledge, name="case-knowledge"),
     path("dispatch/", dispatch.board, name="dispatch"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("intake/", intake.walk_in, name="intake"),
@@ -34,6 +35,10 @@ urlpatterns = [
     path("inbox/<int:pk>/link/", inbox.link, name="conversation-link"),
     path("inbox/<int:pk>/messages/<int:message_id>/media/<int:index>/", inbox.media_file, name="inbox-media"),
     path("inbox/<int:pk>/messages/<int:message_id>/media/<int:index>/thumbnail/", inbox.media_thumbnail, name="inbox-media-thumbnail"),
+    path("knowledge/", knowledge.knowledge_list, name="knowledge"),
+    path("knowledge/new/", knowledge.knowledge_new, name="knowledge-new"),
+    path("knowledge/<int:pk>/", knowledge.knowledge_edit, name="knowledge-edit"),
+    path("knowledge/<int:pk>/active/", knowledge.knowledge_active, name="knowledge-active"),
     path("outbox/", outbox.outbox, name="outbox"),
     path("outbox/<int:pk>/retry/", outbox.retry, name="outbox-retry"),
 ]

@@ -13,6 +13,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from complaints.action_forms import ActionForm
 from complaints.duplicates import likely_duplicates
 from complaints.errors import InputError, WorkflowError
+from complaints.knowledge import KnowledgeSearch, search_knowledge
 from complaints.models import Complaint
 from complaints.selectors import complaint_detail, complaint_events
 from complaints.services.attachments import add_attachments, attachment_kind_for
@@ -43,15 +44,18 @@ def visible_case(request: HttpRequest, code: str) -> Complaint:
 
 
 def case_context(
-    request: HttpRequest, complaint: Complaint, *, failed: ActionForm | None = None,
-    alert: str = "", photo_errors: list[str] | None = None,
+    request: HttpRequest, complaint: Complaint, *, failed: ActionForm | None = None, prefilled: ActionForm | None = None,
+    knowledge: KnowledgeSearch | None = None, alert: str = "", photo_errors: list[str] | None = None,
 ) -> dict:
+    """`failed`: a form that came back with errors; `prefilled`: one the page itself filled in (the knowledge base's
+    "Gunakan"). Either replaces that action's fresh form and is the one unfolded."""
     reporter = reporter_view(request.user, complaint)
     transitions = available_transitions(request.user, complaint)
+    replacement = failed or prefilled
     forms = []
     for transition in transitions:
-        if failed is not None and failed.transition.action == transition.action:
-            forms.append(failed)
+        if replacement is not None and replacement.transition.action == transition.action:
+            forms.append(replacement)
         else:
             forms.append(ActionForm(
                 transition=transition, complaint=complaint, initial=_current_values(transition, reporter),
@@ -63,6 +67,9 @@ def case_context(
         "events": complaint_events(complaint),
         "attachments": list(complaint.attachments.all()),
         "action_forms": forms,
+        "open_action": _open_action(transitions, replacement),
+        # The Operator answers an information request from the knowledge base (templates/portal/knowledge_answer_fields.html).
+        "knowledge": (knowledge or search_knowledge()) if any(t.action == "answer" for t in transitions) else None,
         "setback_actions": SETBACK_ACTIONS,
         "duplicate_candidates": likely_duplicates(complaint) if any(t.action == "mark_duplicate" for t in transitions) else [],
         "may_add_photos": _may_add_photos(request.user, complaint),
@@ -71,6 +78,15 @@ def case_context(
         "back_url": home_url(request.user),
         "nav_key": "",
     }
+
+
+def _open_action(transitions: list[Transition], replacement: ActionForm | None) -> str:
+    """The action whose form starts unfolded: the one being worked on, else an information request's answer (its
+    usual end), else the first."""
+    if replacement is not None:
+        return replacement.transition.action
+    actions = [t.action for t in transitions]
+    return "answer" if "answer" in actions else (actions[0] if actions else "")
 
 
 def _current_values(transition: Transition, reporter: ReporterView) -> dict:

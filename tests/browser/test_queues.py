@@ -21,14 +21,15 @@ pytestmark = pytest.mark.browser
 # (login, queue role, queue title, the tabs in order: every page the role opens)
 ROLES = [
     ("operator", Role.OPERATOR, "Antrean Operator",
-     ["/queue/operator/", "/inbox/", "/cases/", "/intake/", "/outbox/", "/duty/roster/", "/notifications/"]),
+     ["/queue/operator/", "/inbox/", "/cases/", "/intake/", "/outbox/", "/knowledge/", "/duty/roster/", "/notifications/"]),
     ("kasi", Role.KASI, "Verifikasi", ["/queue/kasi/", "/cases/", "/duty/roster/", "/notifications/"]),
     ("kabid", Role.KABID, "Penugasan",
      ["/queue/kabid/", "/cases/", "/dispatch/", "/dashboard/", "/duty/roster/", "/duty/log/", "/notifications/"]),
     ("trc-paringin", Role.TRC, "Tugas tim",
      ["/queue/trc/", "/cases/", "/intake/", "/duty/roster/", "/duty/log/", "/notifications/"]),
     ("kepala", Role.KEPALA, "Telaah Kepala",
-     ["/queue/kepala/", "/inbox/", "/cases/", "/dashboard/", "/outbox/", "/duty/roster/", "/duty/log/", "/notifications/"]),
+     ["/queue/kepala/", "/inbox/", "/cases/", "/dashboard/", "/outbox/", "/knowledge/", "/duty/roster/", "/duty/log/",
+      "/notifications/"]),
 ]
 
 
