@@ -96,3 +96,6 @@ def test_the_english_page_uses_the_english_step_names(complaint_in, client):
     client.cookies["django_language"] = "en"
     page = client.get(f"/lacak/{complaint.code}/").content.decode()
     assert '<html lang="en">' in page
+    assert "Reviewed by the head of unit" in page and "step 7 of 8" in page
+    api = client.get(f"/api/v1/public/track/{complaint.code}/", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert api["status_label"] == "Reviewed by the head of unit"
