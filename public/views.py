@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from complaints.errors import InputError, InvalidState, WorkflowError
 from complaints.models import Village
@@ -78,7 +78,7 @@ def _report_page(
     return render(request, "public/report.html", context, status=status)
 
 
-@require_GET
+@require_safe
 def villages(request: HttpRequest) -> HttpResponse:
     """The village options of one kecamatan, swapped into the form when the kecamatan changes (with JavaScript)."""
     district = request.GET.get("district", "")
@@ -87,7 +87,7 @@ def villages(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 def report_done(request: HttpRequest, token: str) -> HttpResponse:
     """Right after the form: the tracking code to keep, printable. The link expires; the tracking page does not."""
     code = code_from_receipt_token(token)
@@ -99,7 +99,7 @@ def report_done(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 def track(request: HttpRequest, code: str | None = None) -> HttpResponse:
     """Look a complaint up by its tracking code (in the path, or `?kode=` from the form).
 
