@@ -278,6 +278,8 @@ SP4N_LAPOR_PAGE_SIZE = int(os.environ.get("SP4N_LAPOR_PAGE_SIZE", "50"))
 SP4N_LAPOR_MAX_PAGES = int(os.environ.get("SP4N_LAPOR_MAX_PAGES", "20"))  # per pull; the next pull goes on
 SP4N_LAPOR_DEFAULT_DISTRICT = os.environ.get("SP4N_LAPOR_DEFAULT_DISTRICT", "paringin")  # kecamatan slug
 SP4N_LAPOR_FOLLOW_UP_WORKING_DAYS = int(os.environ.get("SP4N_LAPOR_FOLLOW_UP_WORKING_DAYS", "5"))
+# Hosts the worker may download a report's files from, besides LAPOR's own (comma-separated).
+SP4N_LAPOR_ATTACHMENT_HOSTS = env_list("SP4N_LAPOR_ATTACHMENT_HOSTS", "")
 
 
 def _env_json_object(name: str) -> dict:

@@ -5,4 +5,5 @@ mapping.py    LAPOR's vocabulary in our terms (report types, categories, kecamat
 services.py   the pull (idempotent, resumable, one at a time)
 pushes.py     which transition sends what back (outbox messages, written with the transition)
 transport.py  the outbox transport that delivers them
+attachments.py  the report's files, downloaded by the worker into the complaint's evidence
 """

@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from channels.sp4n_lapor.attachments import queue_fetch
 from channels.sp4n_lapor.client import Disposition, LaporClient, LaporError
 from channels.sp4n_lapor.mapping import complaint_input, follow_up_due
 from channels.sp4n_lapor.models import LaporCursor, LaporReport
@@ -143,7 +144,7 @@ def import_disposition(channel: Channel, item: Disposition) -> str:
             intake = submit_complaint(user=ChannelPrincipal(channel), data=mapped.data)
             if not intake.created and LaporReport.objects.filter(complaint=intake.complaint).exists():
                 return ""
-            LaporReport.objects.create(
+            report = LaporReport.objects.create(
                 complaint=intake.complaint, tracking_id=item.tracking_id, report_type=item.report_type,
                 is_anonymous=item.is_anonymous, is_secret=item.is_secret, title=item.title,
                 lapor_category=item.category, lapor_kecamatan=item.kecamatan,
@@ -151,6 +152,7 @@ def import_disposition(channel: Channel, item: Disposition) -> str:
                 attachments=item.attachments, submitted_at=item.submitted_at, disposed_at=disposed_at,
                 follow_up_due_at=follow_up_due(disposed_at),
             )
+            queue_fetch(report)
     except IntegrityError:
         # A concurrent pull imported the same report first; its complaint is the one.
         if LaporReport.objects.filter(tracking_id=item.tracking_id).exists():

@@ -43,11 +43,17 @@ class FakeLapor:
     delay: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
     pushes_accepted: dict[str, dict] = field(default_factory=dict)  # Idempotency-Key -> body (LAPOR dedupes)
+    files: dict[str, tuple[bytes, str]] = field(default_factory=dict)  # path -> (content, content type)
+    file_statuses: deque[int] = field(default_factory=deque)  # next file downloads answer
 
     @property
     def url(self) -> str:
+        return f"{self.origin}/api/v1"
+
+    @property
+    def origin(self) -> str:
         host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}/api/v1"
+        return f"http://{host}:{port}"
 
     def fail_feed(self, *statuses: int) -> None:
         self.feed_statuses.extend(statuses)
@@ -74,7 +80,11 @@ class FakeLapor:
         end = start + len(items)
         return {"data": items, "next_cursor": f"pos-{end}", "has_more": end < len(self.feed)}
 
-    def answer(self, method: str, path: str, query: dict[str, str], headers: dict[str, str], body: bytes) -> tuple[int, dict]:
+    def answer(self, method: str, path: str, query: dict[str, str], headers: dict[str, str], body: bytes):
+        if method == "GET" and path in self.files:
+            with self.lock:
+                status = self.file_statuses.popleft() if self.file_statuses else 200
+            return (status, self.files[path]) if status < 300 else (status, {"error": "server error"})
         if headers.get("authorization") != f"Bearer {TOKEN}":
             return 401, {"error": "unauthorized"}
         if method == "GET" and path.endswith("/dispositions"):
@@ -137,10 +147,12 @@ def start_fake_lapor() -> FakeLapor:
                 fake.requests.append(Seen(self.command, parts.path, query, headers, body, status))
             if fake.delay:
                 time.sleep(fake.delay)
-            payload = json.dumps(answer).encode()
+            payload, content_type = (
+                answer if isinstance(answer, tuple) else (json.dumps(answer).encode(), "application/json")
+            )
             try:
                 self.send_response(status)
-                self.send_header("content-type", "application/json")
+                self.send_header("content-type", content_type)
                 self.send_header("content-length", str(len(payload)))
                 self.end_headers()
                 self.wfile.write(payload)
