@@ -50,7 +50,9 @@ def queue_counts(user) -> dict[Role, int]:
     roles = [role for role in Role if role in user_roles(user)]
     if not roles:
         return {}
-    counts = visible_complaints(user).aggregate(
+    # Narrowed to the queues first, so the count reads the few thousand open rows through an index, never the
+    # whole (mostly closed) table; the per-role filters then split them.
+    counts = visible_complaints(user).filter(queue_condition(frozenset(roles))).order_by().aggregate(
         **{str(role): Count("pk", filter=role_queue_condition(role)) for role in roles}
     )
     return {role: counts[str(role)] for role in roles}

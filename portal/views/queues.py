@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,6 +13,7 @@ from complaints.filters import ComplaintFilter
 from complaints.selectors import oversight_list, queue_for
 from portal.forms import compact_filter_form
 from portal.navigation import home_url, queue_label
+from portal.pagination import CappedPaginator
 from roles.policy import may_view_dashboard
 from roles.principals import user_roles
 from roles.roles import Role
@@ -71,7 +71,7 @@ def _list_page(
     compact_filter_form(filterset.form)
     valid = not filterset.is_bound or filterset.is_valid()
     rows = filterset.qs if valid else queryset.none()
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "title": title, "nav_key": nav_key, "filter_form": filterset.form, "page": page, "show_status": show_status,
         "empty": empty, "poll_seconds": POLL_SECONDS, "query": _query_without_page(request), **(extra or {}),
