@@ -61,6 +61,7 @@ def nav_items(user) -> list[NavItem]:
         items.append(NavItem("dispatch", _("Papan penugasan"), reverse("portal:dispatch")))
     if may_view_dashboard(user):
         items.append(NavItem("dashboard", _("Dasbor"), reverse("portal:dashboard")))
+        items.append(NavItem("hotspots", _("Peta kerawanan"), reverse("portal:hotspots")))
     if may_create_complaints(user):
         items.append(NavItem("intake", _("Aduan langsung"), reverse("portal:intake")))
     if inbox:

@@ -1,7 +1,20 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from portal.views import cases, dashboard, dispatch, inbox, intake, knowledge, notifications, outbox, queues, register, reports
+from portal.views import (
+    cases,
+    dashboard,
+    dispatch,
+    hotspots,
+    inbox,
+    intake,
+    knowledge,
+    notifications,
+    outbox,
+    queues,
+    register,
+    reports,
+)
 
 app_name = "portal"
 urlpatterns = [
@@ -26,6 +39,7 @@ urlpatterns = [
     path("cases/<str:code>/knowledge/", knowledge.case_knowledge, name="case-knowledge"),
     path("dispatch/", dispatch.board, name="dispatch"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("hotspots/", hotspots.hotspots, name="hotspots"),
     path("intake/", intake.walk_in, name="intake"),
     path("intake/villages/", intake.villages, name="villages"),
     path("inbox/", inbox.inbox, name="inbox"),

@@ -24,11 +24,11 @@ ROLES = [
      ["/queue/operator/", "/inbox/", "/cases/", "/intake/", "/outbox/", "/knowledge/", "/duty/roster/", "/notifications/"]),
     ("kasi", Role.KASI, "Verifikasi", ["/queue/kasi/", "/cases/", "/duty/roster/", "/notifications/"]),
     ("kabid", Role.KABID, "Penugasan",
-     ["/queue/kabid/", "/cases/", "/dispatch/", "/dashboard/", "/duty/roster/", "/duty/log/", "/notifications/"]),
+     ["/queue/kabid/", "/cases/", "/dispatch/", "/dashboard/", "/hotspots/", "/duty/roster/", "/duty/log/", "/notifications/"]),
     ("trc-paringin", Role.TRC, "Tugas tim",
      ["/queue/trc/", "/cases/", "/intake/", "/duty/roster/", "/duty/log/", "/notifications/"]),
     ("kepala", Role.KEPALA, "Telaah Kepala",
-     ["/queue/kepala/", "/inbox/", "/cases/", "/dashboard/", "/outbox/", "/knowledge/", "/duty/roster/", "/duty/log/",
+     ["/queue/kepala/", "/inbox/", "/cases/", "/dashboard/", "/hotspots/", "/outbox/", "/knowledge/", "/duty/roster/", "/duty/log/",
       "/notifications/"]),
 ]
 
