@@ -13,8 +13,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from complaints import statistics
-from complaints.models import Category, ChannelKind, District
+from complaints.models import Category, ChannelKind, Complaint, District
+from complaints.workflow import Status
 from portal.charts import duration_text, horizontal_bars, vertical_bars
+from public.selectors import satisfaction
 from roles.policy import may_view_dashboard
 
 DATE_INPUT = {"type": "date"}
@@ -75,7 +77,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return render(request, "portal/dashboard.html", {"form": form, "errors": errors, "nav_key": "dashboard"}, status=400)
     figures = statistics.dashboard(form.scope())
     form = DashboardForm(initial={**form.cleaned_data})
-    context = {"form": form, "nav_key": "dashboard", "figures": figures, **_charts(figures)}
+    context = {
+        "form": form, "nav_key": "dashboard", "figures": figures, **_charts(figures), **_satisfaction(figures.scope),
+    }
     return render(request, "portal/dashboard.html", context)
 
 
@@ -106,4 +110,20 @@ def _charts(figures: statistics.Dashboard) -> dict:
         "channel_chart": horizontal_bars(
             _("Aduan menurut kanal"), [(c.label, c.value, str(c.value)) for c in figures.by_channel]
         ),
+    }
+
+
+def _satisfaction(scope: statistics.Scope) -> dict:
+    """Reporters' ratings of the cases closed in the period, and how many of those reporters rated."""
+    closed = Complaint.objects.filter(
+        status=Status.CLOSED, closed_at__gte=scope.since, closed_at__lt=scope.until
+    ).filter(scope.complaint_filter())
+    ratings = satisfaction(closed)
+    closed_count = closed.count()
+    by_value = sorted(ratings["distribution"].items(), reverse=True)
+    return {
+        "ratings": ratings, "closed_in_period": closed_count,
+        "rated_share": _share_text(ratings["count"] / closed_count if closed_count else None),
+        "rating_rows": by_value,
+        "rating_chart": horizontal_bars(_("Penilaian pelapor"), [("★" * value, n, str(n)) for value, n in by_value]),
     }

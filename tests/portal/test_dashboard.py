@@ -140,3 +140,25 @@ def test_a_fixed_number_of_queries_with_3_or_30_complaints(portal_as, complaint_
     for i in range(27):
         complaint_in(statuses[i % 3])
     assert _queries(client) == few
+
+
+def test_reporter_satisfaction_is_the_hand_computed_average_of_cases_closed_in_the_period(portal_as, complaint_in):
+    from public.services import leave_feedback
+
+    closed = [complaint_in(Status.CLOSED) for _ in range(3)]
+    complaint_in(Status.SCREENING)
+    leave_feedback(complaint=closed[0], rating=5, comment="Cepat ditangani.")
+    leave_feedback(complaint=closed[1], rating=2)
+    response = portal_as(Role.KEPALA).get("/dashboard/")
+    text = text_of(response)
+    # (5 + 2) / 2 = 3.50; two of the three cases closed in the period were rated.
+    assert "3,50 / 5" in text
+    assert "2 penilaian dari 3 aduan selesai (67%)" in text
+    html = response.content.decode()
+    assert row_cells(html, "5") == ["1"] and row_cells(html, "2") == ["1"] and row_cells(html, "3") == ["0"]
+
+
+def test_without_ratings_the_dashboard_says_so(portal_as, complaint_in):
+    complaint_in(Status.CLOSED)
+    text = text_of(portal_as(Role.KABID).get("/dashboard/"))
+    assert "Belum ada penilaian dari pelapor untuk 1 aduan yang selesai dalam periode ini." in text
