@@ -8,7 +8,8 @@ from __future__ import annotations
 from enum import IntEnum, StrEnum
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.contrib.auth.models import Permission
+from django.db.models import Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from complaints.errors import ActionNotAllowed, InvalidState, StaleVersion, WorkflowError
@@ -44,10 +45,15 @@ def _granted_rows(user, codename: str, rows: Q | None = None) -> QuerySet:
     Reads django-guardian's direct foreign-key tables with two small index scans. guardian's get_objects_for_user
     gives the same rows, but its query also semi-joins the whole complaint table, which costs at a million rows.
     """
-    permission = Q(permission__codename=codename, permission__content_type__app_label="complaints", **(rows or {}))
+    # The permission's id as a one-row subquery (computed once per query), so each table is read through its
+    # (group or user, permission, object) unique index rather than joined to the permission tables row by row.
+    permission = Subquery(
+        Permission.objects.filter(content_type__app_label="complaints", codename=codename).values("pk")[:1]
+    )
+    narrow = Q(permission_id=permission, **(rows or {}))
     groups = User.groups.through.objects.filter(user_id=user.pk).values("group_id")
-    by_group = ComplaintGroupObjectPermission.objects.filter(permission, group_id__in=groups).values("content_object_id")
-    direct = ComplaintUserObjectPermission.objects.filter(permission, user_id=user.pk).values("content_object_id")
+    by_group = ComplaintGroupObjectPermission.objects.filter(narrow, group_id__in=groups).values("content_object_id")
+    direct = ComplaintUserObjectPermission.objects.filter(narrow, user_id=user.pk).values("content_object_id")
     return by_group.union(direct, all=True)
 
 
