@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from datetime import timedelta
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -103,7 +104,20 @@ def load_demo(complaints_per_status: int = 3, seed: int = 7) -> dict[str, str]:
     from duty.demo import load_duty_demo
 
     load_duty_demo(DEMO_PASSWORD)
+    from public.demo import load_feedback_demo
+
+    load_feedback_demo()
     return logins
+
+
+def _near(rng: random.Random, district: District) -> dict[str, Decimal]:
+    """A point a few kilometres from the kecamatan's centre."""
+    if district.latitude is None or district.longitude is None:
+        return {}
+    return {
+        "latitude": (district.latitude + Decimal(rng.uniform(-0.03, 0.03))).quantize(Decimal("0.000001")),
+        "longitude": (district.longitude + Decimal(rng.uniform(-0.03, 0.03))).quantize(Decimal("0.000001")),
+    }
 
 
 def _demo_complaints(rng: random.Random, whatsapp: Channel, per_status: int) -> None:
@@ -118,6 +132,8 @@ def _demo_complaints(rng: random.Random, whatsapp: Channel, per_status: int) -> 
                 category=rng.choice(categories), description=rng.choice(DESCRIPTIONS), district=district,
                 village=rng.choice(list(district.villages.all()) or [None]),
                 address=f"RT {rng.randint(1, 12)}, dekat {rng.choice(['pasar', 'masjid', 'sekolah', 'jembatan'])}",
+                # Two in three shared a location (WhatsApp pin, or the post's phone), for the hotspot map's dots.
+                **_near(rng, district) if index != 1 else {},
                 confidential=index == 1, anonymous=index == 2,
                 reporter=ReporterInput() if index == 2 else ReporterInput(
                     name=rng.choice(["Siti Rahmah", "Ahmad Fauzi", "Rusmini", "M. Yusuf"]),
