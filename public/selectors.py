@@ -107,6 +107,13 @@ def outcome_decided(complaint: Complaint) -> bool:
     return complaint.status in (Status.NOTIFICATION, Status.CLOSED)
 
 
+def feedback_of(complaint: Complaint) -> Feedback | None:
+    """The reporter's rating, for the staff case page; no query before step 8, when there cannot be one."""
+    if not outcome_decided(complaint):
+        return None
+    return Feedback.objects.filter(complaint=complaint).first()
+
+
 def feedback_open(complaint: Complaint) -> bool:
     """May the reporter rate the handling now? (The one place this is decided.)
 

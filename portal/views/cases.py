@@ -22,6 +22,7 @@ from complaints.workflow import Field, Transition, find_transition
 from portal.navigation import home_url
 from portal.thumbnails import jpeg_thumbnail_response
 from portal.views.dispatch import board_response
+from public.selectors import feedback_of
 from roles.masking import ReporterView, reporter_view
 from roles.policy import available_transitions, can_view, check_action
 
@@ -73,6 +74,7 @@ def case_context(
         "setback_actions": SETBACK_ACTIONS,
         "duplicate_candidates": likely_duplicates(complaint) if any(t.action == "mark_duplicate" for t in transitions) else [],
         "may_add_photos": _may_add_photos(request.user, complaint),
+        "feedback": feedback_of(complaint),
         "photo_errors": photo_errors or [],
         "alert": alert,
         "back_url": home_url(request.user),
