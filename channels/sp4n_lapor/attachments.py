@@ -94,7 +94,7 @@ def _fetch(report: LaporReport, index: int, item: dict, client: LaporClient) -> 
     except InputError as error:
         return _give_up(report, index, "too_large" if error.status == 413 else "unsupported_type", error.summary())
     with transaction.atomic():
-        locked = LaporReport.objects.select_for_update().select_related("complaint__channel").get(pk=report.pk)
+        locked = LaporReport.objects.select_for_update(of=("self",)).select_related("complaint__channel").get(pk=report.pk)
         current = locked.attachments[index]
         if current.get("attachment_id"):
             return STORED  # another run stored it meanwhile
