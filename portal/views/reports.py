@@ -9,11 +9,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from complaints.reports import daily_report, monthly_recap
+from portal.report_export import daily_tables, monthly_tables, workbook
 from roles.policy import may_view_dashboard
 
 
@@ -27,16 +28,49 @@ class DayForm(forms.Form):
         return day
 
 
-@login_required
-def daily(request: HttpRequest) -> HttpResponse:
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _spreadsheet(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _refused(form: forms.Form) -> HttpResponse:
+    problems = " ".join(str(error) for errors in form.errors.values() for error in errors)
+    return HttpResponse(problems, status=400, content_type="text/plain; charset=utf-8")
+
+
+def _day(request: HttpRequest) -> tuple[DayForm, date | None]:
     # The same leaders who see the dashboard read the daily report.
     if not may_view_dashboard(request.user):
         raise PermissionDenied(_("Laporan harian untuk Kepala dan Kabid."))
     form = DayForm(request.GET or None, label_suffix="", initial={"day": timezone.localdate()})
-    valid = not form.is_bound or form.is_valid()
-    day = form.cleaned_data["day"] if form.is_bound and valid else timezone.localdate()
-    context = {"form": form, "report": daily_report(request.user, day) if valid else None, "nav_key": ""}
-    return render(request, "portal/daily_report.html", context, status=200 if valid else 400)
+    if form.is_bound and not form.is_valid():
+        return form, None
+    return form, form.cleaned_data["day"] if form.is_bound else timezone.localdate()
+
+
+@login_required
+def daily(request: HttpRequest) -> HttpResponse:
+    form, day = _day(request)
+    context = {
+        "form": form, "report": daily_report(request.user, day) if day else None,
+        "nav_key": "", "query": request.GET.urlencode(),
+    }
+    return render(request, "portal/daily_report.html", context, status=200 if day else 400)
+
+
+@login_required
+def daily_xlsx(request: HttpRequest) -> HttpResponse:
+    form, day = _day(request)
+    if day is None:
+        return _refused(form)
+    report = daily_report(request.user, day)
+    title = _("Laporan harian") + f" · {formats.date_format(day, 'DATE_FORMAT')}"
+    content = workbook(title, [(_("Aduan masuk"), report.received)], daily_tables(report))
+    return _spreadsheet(content, f"laporan-harian-{day:%Y%m%d}.xlsx")
 
 
 class MonthForm(forms.Form):
@@ -56,12 +90,31 @@ class MonthForm(forms.Form):
         return first
 
 
-@login_required
-def monthly(request: HttpRequest) -> HttpResponse:
+def _month(request: HttpRequest) -> tuple[MonthForm, date | None]:
     if not may_view_dashboard(request.user):
         raise PermissionDenied(_("Rekap bulanan untuk Kepala dan Kabid."))
     form = MonthForm(request.GET or None, label_suffix="", initial={"month": f"{timezone.localdate():%Y-%m}"})
-    valid = not form.is_bound or form.is_valid()
-    first = form.cleaned_data["month"] if form.is_bound and valid else timezone.localdate().replace(day=1)
-    context = {"form": form, "recap": monthly_recap(request.user, first) if valid else None, "nav_key": ""}
-    return render(request, "portal/monthly_recap.html", context, status=200 if valid else 400)
+    if form.is_bound and not form.is_valid():
+        return form, None
+    return form, form.cleaned_data["month"] if form.is_bound else timezone.localdate().replace(day=1)
+
+
+@login_required
+def monthly(request: HttpRequest) -> HttpResponse:
+    form, first = _month(request)
+    context = {
+        "form": form, "recap": monthly_recap(request.user, first) if first else None,
+        "nav_key": "", "query": request.GET.urlencode(),
+    }
+    return render(request, "portal/monthly_recap.html", context, status=200 if first else 400)
+
+
+@login_required
+def monthly_xlsx(request: HttpRequest) -> HttpResponse:
+    form, first = _month(request)
+    if first is None:
+        return _refused(form)
+    recap = monthly_recap(request.user, first)
+    title = _("Rekap bulanan") + f" · {formats.date_format(first, 'YEAR_MONTH_FORMAT')}"
+    summary = [(_("Aduan masuk"), recap.received), (_("Selesai"), recap.closed)]
+    return _spreadsheet(workbook(title, summary, monthly_tables(recap)), f"rekap-bulanan-{first:%Y%m}.xlsx")
