@@ -8,5 +8,7 @@ class ChannelsConfig(AppConfig):
     verbose_name = _("Kanal pesan")
 
     def ready(self) -> None:
-        from channels import notifications  # noqa: F401  (connects the complaint-change receivers)
-        from channels import staff_alerts  # noqa: F401  (connects the SLA alert receiver)
+        from channels import (
+            notifications,  # noqa: F401  (connects the complaint-change receivers)
+            staff_alerts,  # noqa: F401  (connects the SLA alert receiver)
+        )

@@ -194,7 +194,7 @@ def two_channels(client, app, users):
 
 
 def test_a_channel_lists_only_its_own_requests_without_personal_data(client, app, two_channels):
-    mine, theirs = two_channels
+    mine, _theirs = two_channels
     response = client.get(f"{BASE}/requests.json", {"api_key": app.raw_key})
     assert response.status_code == 200
     listed = response.json()
