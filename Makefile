@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run worker bench-export test test-browser screenshots lint openapi openapi-check ci clean demo
+.PHONY: run worker bench bench-export volume test test-browser screenshots lint openapi openapi-check ci clean demo
 
 $(STAMP): requirements/base.txt requirements/dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,18 @@ run: $(STAMP)
 	trap 'kill 0' EXIT INT TERM; \
 	DEBUG=1 $(BIN)/python manage.py run_worker & \
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## volume: add N realistic complaints (default N=100000) with their histories to the database in DATABASE_URL
+## (SQLite by default; COPY on PostgreSQL, e.g. DATABASE_URL=postgres://postgres@127.0.0.1:5432/treckk N=1000000)
+N ?= 100000
+volume: $(STAMP)
+	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DEBUG=1 $(BIN)/python manage.py generate_volume $(N)
+
+## bench: gunicorn under wrk against PostgreSQL with 1,000,000 complaints (generated once into treckk_bench);
+## prints one JSON document with each scenario's requests/s, latency, errors, SQL per request, worker memory
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py
 
 ## bench-export: stream the complaint register (CSV, XLSX) for 10,000 and 100,000 complaints; prints peak memory
 bench-export: $(STAMP)

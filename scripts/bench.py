@@ -295,7 +295,7 @@ def scenarios(logins_: Logins) -> list[Scenario]:
     start = today - timedelta(days=364)
     out.append(Scenario(
         "dashboard_year_kepala", [("GET", f"/dashboard/?start={start}&end={today}", session(logins_, "kepala"), "")],
-        concurrency=2, targets={"p95_ms": 1000}, note="the leaders' dashboard over 12 months",
+        concurrency=1, targets={"p95_ms": 1000}, note="the leaders' dashboard over 12 months, one at a time",
     ))
     for scenario in out:
         scenario.replay = scenario.requests[0]
@@ -415,7 +415,7 @@ def run_wrk(wrk: str, scenario: Scenario, seconds: int, workdir: Path) -> dict:
             out.write(f"{method}\t{path}\t{packed}\t{body}\n")
     threads = min(WRK_THREADS, scenario.concurrency)
     command = [
-        wrk, "-t", str(threads), "-c", str(scenario.concurrency), "-d", f"{seconds}s", "--timeout", "10s",
+        wrk, "-t", str(threads), "-c", str(scenario.concurrency), "-d", f"{seconds}s", "--timeout", "30s",
         "-s", str(ROOT / "scripts" / "bench.lua"), BASE, "--", str(listing),
     ]
     done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60, check=False)  # noqa: S603
@@ -429,7 +429,9 @@ def measure(wrk: str, server: subprocess.Popen, plan: list[Scenario], workdir: P
     results = []
     pids = worker_pids(server.pid)
     for index, scenario in enumerate(plan):
+        began = time.perf_counter()
         status = probe(scenario.requests[0])
+        single_ms = round((time.perf_counter() - began) * 1000, 1)
         if status >= 400:
             scenario.skipped = f"the first request answered {status}"
             if status == 404 and "public" in scenario.name:
@@ -448,11 +450,14 @@ def measure(wrk: str, server: subprocess.Popen, plan: list[Scenario], workdir: P
         results.append({
             "name": scenario.name,
             "note": scenario.note,
+            "single_request_ms": single_ms,
             "concurrency": scenario.concurrency,
             "seconds": round(seconds_run, 1),
             "requests": stats["requests"],
             "rps": round(stats["requests"] / seconds_run, 1) if seconds_run else 0,
-            "latency_ms": {key: round(stats[f"{key}_us"] / 1000, 1) for key in ("p50", "p95", "p99", "max")},
+            # No completed request in the time given (a report slower than the scenario): no latency figures.
+            "latency_ms": {key: round(stats[f"{key}_us"] / 1000, 1) if stats["requests"] else None
+                           for key in ("p50", "p95", "p99", "max")},
             "errors": errors,
             "error_kinds": {k: v for k, v in stats["errors"].items() if v},
             "sql_queries_per_request": None,
@@ -471,7 +476,8 @@ def judge(results: list[dict], health_rps: float | None) -> None:
         targets = result.pop("targets")
         checks = {}
         if "p95_ms" in targets:
-            checks["p95"] = result["latency_ms"]["p95"] < targets["p95_ms"]
+            p95 = result["latency_ms"]["p95"]
+            checks["p95"] = p95 is not None and p95 < targets["p95_ms"]
         if "max_queries" in targets and result["sql_queries_per_request"] is not None:
             checks["sql_queries"] = result["sql_queries_per_request"] <= targets["max_queries"]
         if "min_rps" in targets:
