@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from channels.models import CannedReply, Conversation, OutboundMessage, OutboundStatus, WebhookEndpoint
 from channels.outbox import retry_now
+from channels.sp4n_lapor.models import LaporCursor, LaporReport
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -136,3 +137,25 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
             endpoint.secret = new_webhook_secret()
             endpoint.save(update_fields=["secret"])
             self._show_secret(request, endpoint)
+
+
+@admin.register(LaporCursor)
+class LaporCursorAdmin(ReadOnlyAdmin):
+    """Where each LAPOR pull stands, and its last error: the first place to look when reports stop arriving."""
+
+    list_display = ("channel", "last_run_at", "last_success_at", "imported_total", "short_error")
+    readonly_fields = ("channel", "cursor", "lease_until", "last_run_at", "last_success_at", "last_error", "imported_total")
+
+    @admin.display(description=_("galat terakhir"))
+    def short_error(self, cursor: LaporCursor) -> str:
+        return cursor.last_error[:120]
+
+
+@admin.register(LaporReport)
+class LaporReportAdmin(ReadOnlyAdmin):
+    list_display = ("tracking_id", "complaint", "report_type", "disposed_at", "follow_up_due_at", "followed_up_at", "last_pushed_status")
+    list_filter = ("report_type", "district_matched", "category_matched")
+    search_fields = ("tracking_id", "complaint__code")
+    list_select_related = ("complaint",)
+    # The report's own text and reporter fields are read in the portal, where masking applies.
+    exclude = ("title",)

@@ -6,15 +6,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from channels.sp4n_lapor.selectors import lapor_report_for
 from complaints.action_forms import ActionForm
 from complaints.duplicates import likely_duplicates
 from complaints.errors import InputError, WorkflowError
 from complaints.knowledge import KnowledgeSearch, search_knowledge
-from complaints.models import Complaint
+from complaints.models import ChannelKind, Complaint
 from complaints.selectors import complaint_detail, complaint_events
 from complaints.services.attachments import add_attachments, attachment_kind_for
 from complaints.services.transitions import perform_action
@@ -75,6 +77,9 @@ def case_context(
         "duplicate_candidates": likely_duplicates(complaint) if any(t.action == "mark_duplicate" for t in transitions) else [],
         "may_add_photos": _may_add_photos(request.user, complaint),
         "feedback": feedback_of(complaint),
+        # LAPOR's own follow-up deadline, beside the SOP's; only LAPOR's complaints have one.
+        "lapor": lapor_report_for(complaint) if complaint.channel_kind == ChannelKind.SP4N_LAPOR else None,
+        "now": timezone.now(),
         "photo_errors": photo_errors or [],
         "alert": alert,
         "back_url": home_url(request.user),
