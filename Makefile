@@ -34,7 +34,7 @@ volume: $(STAMP)
 ## bench: gunicorn under wrk against PostgreSQL with 1,000,000 complaints (generated once into treckk_bench);
 ## prints one JSON document with each scenario's requests/s, latency, errors, SQL per request, worker memory
 bench: $(STAMP)
-	$(BIN)/python scripts/bench.py
+	@$(BIN)/python scripts/bench.py
 
 ## bench-export: stream the complaint register (CSV, XLSX) for 10,000 and 100,000 complaints; prints peak memory
 bench-export: $(STAMP)

@@ -50,6 +50,27 @@ function init(args)
     end
     n = n + 1
   end
+  if #requests == 0 then
+    -- Fewer lines than threads (one URL for everyone): this thread sends them all too.
+    for line in io.lines(args[1]) do
+      table.insert(requests, line)
+    end
+    local lines = requests
+    requests = {}
+    for _, line in ipairs(lines) do
+      local fields = split(line, "\t")
+      local headers = {}
+      if fields[3] ~= nil and fields[3] ~= "" then
+        for _, pair in ipairs(split(fields[3], "\31")) do
+          local colon = string.find(pair, ":", 1, true)
+          headers[string.sub(pair, 1, colon - 1)] = string.sub(pair, colon + 2)
+        end
+      end
+      local body = fields[4]
+      if body == "" then body = nil end
+      table.insert(requests, wrk.format(fields[1], fields[2], headers, body))
+    end
+  end
   position = 0
   wraps = 0
 end
