@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pytest
 from playwright.sync_api import Page, expect
 
-from complaints.models import Team
+from complaints.models import District, Team
 from complaints.workflow import Status
 from tests.browser.steps import ASSIGNED, assert_no_horizontal_overflow, make_case
 from tests.browser.support import Portal, path_of, shoot
@@ -93,6 +93,36 @@ def _receipt() -> View:
     return View("trc-paringin", f"/cases/{code}/receipt/", f"Tanda terima {code}", check)
 
 
+def _dashboard() -> View:
+    make_case(Status.DISPATCH)
+
+    def check(page: Page) -> None:
+        expect(page.locator("svg.chart").first).to_be_visible()
+        expect(page.locator("table.figures").first).to_be_visible()
+
+    return View("kepala", "/dashboard/", "Dasbor pimpinan", check)
+
+
+def _hotspots() -> View:
+    make_case(Status.DISPATCH)
+
+    def check(page: Page) -> None:
+        expect(page.locator("svg.hotspot-map a.area")).to_have_count(District.objects.count())
+        expect(page.locator("#area h2")).to_have_text("Kecamatan Paringin")
+
+    return View("kabid", "/hotspots/?district=paringin", "Peta kerawanan", check)
+
+
+def _daily_report() -> View:
+    make_case(Status.VERIFICATION)
+
+    def check(page: Page) -> None:
+        expect(page.locator("[data-print]")).to_be_visible()
+        expect(page.locator("table.figures").first).to_be_visible()
+
+    return View("kepala", "/reports/daily/", "Laporan harian", check)
+
+
 VIEWS: dict[str, Callable[[], View]] = {
     "queue-operator": _queue("operator", "Antrean Operator"),
     "queue-kasi": _queue("kasi", "Verifikasi"),
@@ -104,6 +134,9 @@ VIEWS: dict[str, Callable[[], View]] = {
     "dispatch": _dispatch,
     "intake": _intake,
     "receipt": _receipt,
+    "dashboard": _dashboard,
+    "hotspots": _hotspots,
+    "daily-report": _daily_report,
 }
 
 

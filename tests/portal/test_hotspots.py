@@ -155,3 +155,11 @@ def test_a_kecamatan_without_coordinates_stays_in_the_table(scene, paringin):
     drawn = build_map(area_counts(_scope()), [])
     assert paringin.pk not in {area.count.district.pk for area in drawn.areas}
     assert [count.district for count in drawn.unplaced] == [District.objects.get(pk=paringin.pk)]
+
+
+def test_svg_coordinates_are_not_localized_in_indonesian(portal_as, scene):
+    # "123,4" in an SVG x attribute reads as two coordinates and scatters the label's letters.
+    html = portal_as(Role.KEPALA).get("/hotspots/", HTTP_ACCEPT_LANGUAGE="id").content.decode()
+    svg = html.split('<svg class="hotspot-map"')[1].split("</svg>")[0]
+    assert not re.search(r'\b(?:x|y|cx|cy)="[^"]*,', svg)
+    assert re.search(r'x="\d+\.\d"', svg)
