@@ -404,15 +404,21 @@ def stop_server(server: subprocess.Popen) -> None:
             server.wait()
 
 
-def probe(request: tuple[str, str, dict[str, str], str]) -> int:
+PROBE_TIMEOUT = 55  # under gunicorn's own 60 s worker timeout
+
+
+def probe(request: tuple[str, str, dict[str, str], str]) -> int | None:
+    """The status of one request, or None when it took longer than PROBE_TIMEOUT."""
     method, path, headers, body = request
     data = body.encode() if body else None
     req = urllib.request.Request(BASE + path, data=data, method=method, headers=headers)  # noqa: S310
     try:
-        with urllib.request.urlopen(req, timeout=30) as response:  # noqa: S310 - our own loopback URL
+        with urllib.request.urlopen(req, timeout=PROBE_TIMEOUT) as response:  # noqa: S310 - our own loopback URL
             return response.status
     except urllib.error.HTTPError as error:
         return error.code
+    except (TimeoutError, urllib.error.URLError):
+        return None
 
 
 def run_wrk(wrk: str, scenario: Scenario, seconds: int, workdir: Path) -> dict:
@@ -440,6 +446,11 @@ def measure(wrk: str, server: subprocess.Popen, plan: list[Scenario], workdir: P
         began = time.perf_counter()
         status = probe(scenario.requests[0])
         single_ms = round((time.perf_counter() - began) * 1000, 1)
+        if status is None:
+            scenario.skipped = f"one request took more than {PROBE_TIMEOUT} s"
+            log(f"skip {scenario.name}: {scenario.skipped}")
+            results.append({"name": scenario.name, "skipped": scenario.skipped, "targets": scenario.targets})
+            continue
         if status >= 400:
             scenario.skipped = f"the first request answered {status}"
             if status == 404 and "public" in scenario.name:
@@ -452,7 +463,12 @@ def measure(wrk: str, server: subprocess.Popen, plan: list[Scenario], workdir: P
         seconds = int(max(2, min(SECONDS, (left() - 15 - 4 * remaining) / remaining)))
         reset_peaks(pids)
         log(f"{scenario.name}: {seconds} s at concurrency {scenario.concurrency}")
-        stats = run_wrk(wrk, scenario, seconds, workdir)
+        try:
+            stats = run_wrk(wrk, scenario, seconds, workdir)
+        except (RuntimeError, subprocess.TimeoutExpired) as error:
+            log(f"{scenario.name} failed: {error}")
+            results.append({"name": scenario.name, "skipped": f"wrk failed: {error}"[:300]})
+            continue
         seconds_run = stats["duration_us"] / 1e6
         errors = sum(stats["errors"].values())
         results.append({
@@ -479,6 +495,8 @@ def measure(wrk: str, server: subprocess.Popen, plan: list[Scenario], workdir: P
 def judge(results: list[dict], health_rps: float | None) -> None:
     for result in results:
         if "skipped" in result:
+            if result.get("targets"):
+                result["meets_targets"] = False  # too slow to measure at all
             continue
         result["ratio_to_health"] = round(result["rps"] / health_rps, 3) if health_rps else None
         targets = result.pop("targets")
