@@ -9,7 +9,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.throttles import ChannelIntakeThrottle
 from channels.services import NormalizedMessage, receive_message
+from public.ratelimit import RateLimitedViewMixin
 from roles.principals import is_channel
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -98,11 +100,14 @@ RESULT_EXAMPLE = OpenApiExample(
         400: OpenApiResponse(description="Invalid input (problem+json with `errors`)."),
         401: OpenApiResponse(description="No or wrong API key, or the channel is disabled."),
         403: OpenApiResponse(description="Only channels post messages."),
+        429: OpenApiResponse(description="The channel sent more than its intake limit (`rate_limited`, `Retry-After`)."),
     },
     examples=[MESSAGE_EXAMPLE, RESULT_EXAMPLE],
     tags=["channels"],
 )
-class InboundMessageView(APIView):
+class InboundMessageView(RateLimitedViewMixin, APIView):
+    throttle_classes = [ChannelIntakeThrottle]  # TRECKK_RATE_LIMIT_INTAKE per channel: 429 with Retry-After
+
     def post(self, request: Request) -> Response:
         if not is_channel(request.user):
             raise PermissionDenied("Only a channel (Api-Key) posts citizens' messages.")

@@ -32,6 +32,7 @@ from api.serializers import (
     UploadSerializer,
     VillageSerializer,
 )
+from api.throttles import ChannelIntakeThrottle
 from complaints.filters import ComplaintFilter
 from complaints.models import Attachment, Category, Complaint, ComplaintEvent, District, Team, Village
 from complaints.selectors import complaint_detail, complaint_events, complaint_list, queue_for
@@ -39,6 +40,7 @@ from complaints.services.attachments import add_attachment
 from complaints.services.intake import ComplaintInput, ReporterInput, submit_complaint
 from complaints.services.transitions import perform_action
 from complaints.workflow import TRANSITIONS
+from public.ratelimit import RateLimitedViewMixin
 from roles.policy import available_transitions
 from roles.principals import is_channel, user_roles, user_team_ids
 
@@ -71,12 +73,13 @@ def _complaint_or_404(request: Request, code: str) -> Complaint:
         parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False,
                                      description="For channels: used as `external_ref` when that is empty.")],
         request=ComplaintCreateSerializer,
-        responses={201: ComplaintDetailSerializer, 200: ComplaintDetailSerializer, 400: PROBLEM, 403: PROBLEM},
+        responses={201: ComplaintDetailSerializer, 200: ComplaintDetailSerializer, 400: PROBLEM, 403: PROBLEM, 429: PROBLEM},
         examples=[examples.COMPLAINT_CREATE],
         tags=["complaints"],
     ),
 )
-class ComplaintListCreateView(generics.ListCreateAPIView):
+class ComplaintListCreateView(RateLimitedViewMixin, generics.ListCreateAPIView):
+    throttle_classes = [ChannelIntakeThrottle]  # a channel's POSTs count toward its intake limit (429)
     serializer_class = ComplaintListSerializer
     filterset_class = ComplaintFilter
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -43,6 +44,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
+    "csp",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -58,12 +61,14 @@ INSTALLED_APPS = [
     "channels",
     "public",
     "duty",
+    "audit",
     "django_tasks",
     "django_tasks_db",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # A database outage anywhere below answers 503 with Retry-After instead of 500 (config/outage.py).
     "config.outage.DatabaseOutageMiddleware",
@@ -75,6 +80,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Records 403s and reporter-data exports with user, time and address (audit/middleware.py).
+    "audit.middleware.AuditMiddleware",
+    # Last, as django-axes requires: turns a locked-out login into the lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -118,18 +127,35 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username+address before any password is checked (django-axes).
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "portal:login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:login"
+
+# Login lockout (django-axes, docs/security.md): TRECKK_LOGIN_FAILURE_LIMIT failures for one username from one
+# address lock that pair for TRECKK_LOGIN_LOCKOUT_MINUTES (failures older than that no longer count); the portal
+# login and the API token endpoint count together. A correct password resets the count. `manage.py axes_reset`
+# (or axes_reset_username <name>) unlocks.
+AXES_FAILURE_LIMIT = int(os.environ.get("TRECKK_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("TRECKK_LOGIN_LOCKOUT_MINUTES", "30")))
+# Username and address together: a stranger guessing someone's password cannot lock that person out of the
+# office, and one office address (many staff behind one NAT) is not locked for one person's typos.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "audit.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "public.ratelimit.client_ip"  # the same address the rate limits and the audit use
+AXES_VERBOSE = False  # the audit log records each failure and lockout once, in its own format
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 
 # Guardian: complaints use direct foreign-key permission tables; no anonymous user row is needed.
 ANONYMOUS_USER_NAME = None
@@ -214,13 +240,59 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # httpx logs every request URL at INFO, and Telegram's bot token is part of its URLs.
-    "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
+    "loggers": {
+        "httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"},
+        # One JSON line per audit entry (kind, user, address, path, status), for a log collector.
+        "treckk.audit": {"level": "INFO"},
+        "axes": {"level": "WARNING"},
+    },
 }
 
+# Sessions: staff share laptops at the kecamatan posts and the Operator desk, so a session ends when the browser
+# closes and in any case after TRECKK_SESSION_HOURS (a shift with handover), never lingering for the next person.
+SESSION_COOKIE_AGE = int(os.environ.get("TRECKK_SESSION_HOURS", "12")) * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("TRECKK_SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
 SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = False
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = False  # forms carry the token in a hidden field; the cookie itself holds no session
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# HTTPS (production, DEBUG off): redirect http to https, cookies only over https, HSTS. `manage.py check --deploy`
+# passes without warnings with these defaults (tests/security/test_deploy_check.py proves it).
+SECURE_SSL_REDIRECT = env_bool("TRECKK_SSL_REDIRECT", not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # a load balancer's plain-http health probe
+SESSION_COOKIE_SECURE = env_bool("TRECKK_SECURE_COOKIES", not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_HSTS_SECONDS = int(os.environ.get("TRECKK_HSTS_SECONDS", "0" if DEBUG else str(365 * 24 * 3600)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("TRECKK_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("TRECKK_HSTS_PRELOAD", True)
+# Behind a reverse proxy that terminates TLS, Django sees plain http; only when the proxy is ours and always sets
+# X-Forwarded-Proto (overwriting the client's) may that header be believed, so this is off unless set.
+if env_bool("TRECKK_TRUST_X_FORWARDED_PROTO", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content Security Policy (django-csp 4): only our own scripts, styles, images and forms; no inline script or
+# style, no eval (htmx runs with allowEval off), never framed. The API docs pages relax it for themselves only
+# (api/docs.py). docs/security.md.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": [],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+    },
+}
 
 # Background work (outbox delivery): Django's tasks API with the database backend, so one machine needs
 # nothing else; `manage.py run_worker` runs it.
@@ -250,6 +322,10 @@ TRECKK_RATE_LIMITS = {
     "track": os.environ.get("TRECKK_RATE_LIMIT_TRACK", "30/10m"),  # tracking lookups, page and API together
     "report": os.environ.get("TRECKK_RATE_LIMIT_REPORT", "10/h"),  # web form submissions (refused ones too)
     "feedback": os.environ.get("TRECKK_RATE_LIMIT_FEEDBACK", "10/h"),  # ratings sent, page and API together
+    # Login attempts per address, portal and API token together (the lockout above counts per username+address).
+    "login": os.environ.get("TRECKK_RATE_LIMIT_LOGIN", "50/10m"),
+    # Intake per channel (counted by channel, not by address): messages and complaints a channel key may send.
+    "intake": os.environ.get("TRECKK_RATE_LIMIT_INTAKE", "600/m"),
 }
 # The client address is REMOTE_ADDR unless the app runs behind this many reverse proxies that each append to
 # X-Forwarded-For; a client could write anything into that header, so it is trusted only when this says so.

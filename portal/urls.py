@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from audit.views import LoginView
 from portal.views import (
     cases,
     dashboard,
@@ -21,7 +22,7 @@ urlpatterns = [
     path("notifications/", notifications.notifications, name="notifications"),
     path("notifications/read/", notifications.mark_all_read, name="notifications-read"),
     path("", queues.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(template_name="registration/login.html", redirect_authenticated_user=True), name="login"),
+    path("login/", LoginView.as_view(), name="login"),  # rate-limited per address; django-axes locks per username
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("queue/<str:role>/", queues.role_queue, name="queue"),
     path("cases/", queues.cases, name="cases"),

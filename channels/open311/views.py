@@ -22,13 +22,15 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.parsers import LimitedJSONParser
+from api.throttles import ChannelIntakeThrottle
 from channels.open311 import selectors
 from channels.open311.auth import Open311KeyAuthentication
 from channels.open311.serializers import (
@@ -46,6 +48,7 @@ from channels.open311.serializers import (
 from channels.open311.services import UnknownService, submit_service_request
 from complaints.errors import InputError, WorkflowError
 from complaints.models import Category
+from public.ratelimit import RateLimitedViewMixin
 from roles.principals import is_channel
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -82,6 +85,10 @@ def open311_exception_handler(exc, context) -> Response | None:
         return _errors(403, str(getattr(exc, "detail", "") or _("Tidak diizinkan.")))
     if isinstance(exc, exceptions.ValidationError):
         return _errors(400, *_flatten(exc.detail))
+    if isinstance(exc, exceptions.Throttled):
+        response = _errors(429, str(exc.detail))
+        response["Retry-After"] = str(exc.wait or 1)
+        return response
     if isinstance(exc, exceptions.APIException):
         return _errors(exc.status_code, *_flatten(exc.detail))
     return None
@@ -111,7 +118,7 @@ class Open311View(APIView):
     authentication_classes = [Open311KeyAuthentication]
     permission_classes = [AllowAny]
     renderer_classes = [JSONRenderer]
-    parser_classes = [FormParser, MultiPartParser, JSONParser]
+    parser_classes = [FormParser, MultiPartParser, LimitedJSONParser]  # JSON within config/limits.py's limits
     content_negotiation_class = FormatInPath
 
     def get_exception_handler(self):
@@ -225,8 +232,9 @@ REQUEST_EXAMPLE = OpenApiExample(
 
 
 @extend_schema(tags=TAGS)
-class RequestsView(Open311View):
+class RequestsView(RateLimitedViewMixin, Open311View):
     permission_classes = [IsChannel]
+    throttle_classes = [ChannelIntakeThrottle]  # creating requests counts toward the channel's intake limit
 
     @extend_schema(
         summary="Open311: the channel's service requests",
@@ -270,6 +278,7 @@ class RequestsView(Open311View):
         responses={
             201: CreatedRequestSerializer(many=True), 200: CreatedRequestSerializer(many=True),
             400: ERRORS, 403: ERRORS, 404: OpenApiResponse(ERRORS, description="service_code or jurisdiction_id not found."),
+            429: OpenApiResponse(ERRORS, description="The channel sent more than its intake limit; see Retry-After."),
         },
         examples=[REQUEST_EXAMPLE],
     )

@@ -8,7 +8,32 @@ from complaints.workflow import Status
 
 
 class AppendOnlyError(Exception):
-    pass
+    """Raised by every code path that would change or delete an append-only row."""
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Refuses bulk rewrites: `update()`, `bulk_update()` and `delete()` on the queryset (the model refuses
+    `save()` of an existing row and `delete()`). On PostgreSQL a trigger refuses UPDATE and DELETE as well,
+    for SQL that never passes through here (audit app, migration 0002)."""
+
+    def update(self, **kwargs):
+        raise AppendOnlyError(f"{self.model.__name__} rows are append-only.")
+
+    def _update(self, values):
+        # Model.save() and bulk_update() reach the database through here; insertions never do.
+        raise AppendOnlyError(f"{self.model.__name__} rows are append-only.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AppendOnlyError(f"{self.model.__name__} rows are append-only.")
+
+    def delete(self):
+        raise AppendOnlyError(f"{self.model.__name__} rows are append-only.")
+
+    delete.alters_data = True
+    delete.queryset_only = True
+
+    def _raw_delete(self, using):
+        raise AppendOnlyError(f"{self.model.__name__} rows are append-only.")
 
 
 class ComplaintEvent(models.Model):
@@ -24,6 +49,8 @@ class ComplaintEvent(models.Model):
     note = models.TextField(_("catatan"), blank=True)
     payload = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(_("waktu"), db_index=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "id"]
