@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run worker bench bench-export volume test test-browser screenshots lint openapi openapi-check ci clean demo
+.PHONY: run worker bench bench-export volume faults backup test test-browser screenshots lint openapi openapi-check ci clean demo
 
 $(STAMP): requirements/base.txt requirements/dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,17 @@ bench: $(STAMP)
 ## bench-export: stream the complaint register (CSV, XLSX) for 10,000 and 100,000 complaints; prints peak memory
 bench-export: $(STAMP)
 	$(BIN)/python scripts/bench_export.py
+
+## faults: channel intake under load while gunicorn workers are SIGKILLed and PostgreSQL restarts, in a private
+## throwaway cluster on loopback (never the shared one); checks every acknowledged complaint is stored exactly once
+## and prints one JSON summary. About 2-3 minutes; not part of the tests
+faults: $(STAMP)
+	$(BIN)/python scripts/faults.py
+
+## backup: dump the database in DATABASE_URL and the media directory into $(BACKUP_DIR) (docs/backup.md)
+BACKUP_DIR ?= backups
+backup:
+	scripts/backup.sh $(BACKUP_DIR)
 
 ## worker: deliver outbound messages (receipts, replies, webhooks) and run background tasks
 worker: $(STAMP)

@@ -35,8 +35,10 @@ logger = logging.getLogger("treckk.outage")
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 ERROR_CODE = "service_unavailable"
-# Paths whose clients are programs: they get problem+json (the API's error shape, api/exceptions.py) not a page.
-MACHINE_PREFIXES = ("/api/", "/channels/", "/open311/", "/health/")
+# Paths whose clients are programs: they get problem+json (the API's error shape, api/exceptions.py) not a page;
+# Open311 apps get GeoReport v2's own error list.
+MACHINE_PREFIXES = ("/api/", "/channels/", "/health/")
+OPEN311_PREFIX = "/open311/"
 # PostgreSQL SQLSTATE prefixes of transient failures: connection exception (08), transaction rollback (40:
 # serialization failure, deadlock), insufficient resources (53: too many connections, disk full), lock not
 # available (55P03), operator intervention (57: shutdown, starting up, statement timeout), system error (58).
@@ -90,12 +92,17 @@ def wants_problem_json(request: HttpRequest) -> bool:
 
 
 def outage_response(request: HttpRequest) -> HttpResponse:
-    """503 with Retry-After: problem+json for programs, a plain page in the user's language for people.
+    """503 with Retry-After: problem+json for programs (Open311's error list for Open311 apps), a plain page in the
+    user's language for people.
 
     Built without touching the database (no context processors, no user, no session): it is down.
     """
     seconds = retry_after_seconds()
-    if wants_problem_json(request):
+    if request.path.startswith(OPEN311_PREFIX):
+        # GeoReport v2 fixes its own error shape (channels/open311/views.py); Open311 apps know no problem+json.
+        description = _("Layanan sedang tidak tersedia. Coba lagi sebentar lagi.")
+        response: HttpResponse = JsonResponse([{"code": 503, "description": description}], safe=False, status=503)
+    elif wants_problem_json(request):
         body = {
             "type": f"urn:treckk:error:{ERROR_CODE}",
             "title": "Service Unavailable",
@@ -106,12 +113,14 @@ def outage_response(request: HttpRequest) -> HttpResponse:
                 "dengan Idempotency-Key yang sama: yang sudah tersimpan tidak akan tercatat dua kali."
             ) % {"seconds": seconds},
         }
-        response: HttpResponse = JsonResponse(body, status=503, content_type=PROBLEM_CONTENT_TYPE)
+        response = JsonResponse(body, status=503, content_type=PROBLEM_CONTENT_TYPE)
     else:
         html = render_to_string("503.html", {"seconds": seconds, "retry_path": request.get_full_path()})
         response = HttpResponse(html, status=503)
     response["Retry-After"] = str(seconds)
     response["Cache-Control"] = "no-store"
+    # Logged once, as one line, by this module; Django would add an ERROR line with the same request for every 503.
+    response._has_been_logged = True
     return response
 
 

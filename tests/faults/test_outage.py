@@ -92,6 +92,15 @@ def test_webhook_during_an_outage_is_503(client, settings, database_down):
     assert_problem_503(response)
 
 
+def test_open311_during_an_outage_is_503_in_its_own_error_format(client, database_down):
+    database_down()
+    response = client.get("/open311/v2/services.json")
+    assert response.status_code == 503 and response["Retry-After"] == "5"
+    assert response["Content-Type"] == "application/json"
+    [error] = response.json()
+    assert error["code"] == 503 and error["description"]
+
+
 def test_portal_page_during_an_outage_is_a_plain_page_in_indonesian(client, users, database_down):
     client.force_login(users[Role.OPERATOR])
     database_down()  # the session, the user and the queue all need the database
