@@ -159,3 +159,25 @@ def test_roles_work_on_generated_data(volume):
     assert all(r["status"] in ("field_check", "dispatch", "reporting") for r in rows)
     for row in rows:
         assert trc.get(f"/api/v1/complaints/{row['code']}/").status_code == 200
+
+
+def test_command_refuses_a_production_database(settings):
+    from django.core.management import CommandError, call_command
+
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="production"):
+        call_command("generate_volume", "10")
+    assert not Complaint.objects.exists()
+
+
+def test_command_generates_with_progress(settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    out = StringIO()
+    call_command("generate_volume", "40", "--seed", "2", "--batch", "20", stdout=out)
+    text = out.getvalue()
+    assert Complaint.objects.count() == 40
+    assert "20 / 40 complaints" in text and "40 / 40 complaints" in text and "Done in" in text

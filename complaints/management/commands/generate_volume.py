@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from complaints.volume import DEFAULT_TOTAL, DEFAULT_YEARS, OPEN_GROUPS, Progress, generate, open_per_step
@@ -19,10 +20,20 @@ class Command(BaseCommand):
         parser.add_argument("--years", type=float, default=DEFAULT_YEARS, help=f"Spread over this many years (default {DEFAULT_YEARS}).")
         parser.add_argument("--seed", type=int, default=None, help="Random seed, for the same data twice.")
         parser.add_argument("--batch", type=int, default=5_000, help="Complaints per committed batch (default 5,000).")
+        parser.add_argument(
+            "--not-debug", action="store_true",
+            help="Run although DEBUG is off. The data is synthetic and the demo logins share a published password: "
+            "only for load-test databases.",
+        )
 
-    def handle(self, *args, total: int, years: float, seed: int | None, batch: int, **options) -> None:
+    def handle(self, *args, total: int, years: float, seed: int | None, batch: int, not_debug: bool, **options) -> None:
         if total < 1 or years <= 0 or batch < 1:
             raise CommandError("N, --years and --batch must be positive.")
+        if not settings.DEBUG and not not_debug:
+            raise CommandError(
+                "DEBUG is off: this looks like a production database. Synthetic complaints and demo logins do not "
+                "belong there; pass --not-debug for a load-test database."
+            )
         per_step = open_per_step(total)
         self.stdout.write(
             f"Generating {total:,} complaints over {years:g} years ({per_step:,} open in each of "
