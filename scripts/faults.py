@@ -173,14 +173,15 @@ class Server:
         )
         import httpx
 
-        for _ in range(150):
+        give_up = time.monotonic() + 60
+        while time.monotonic() < give_up:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited; see {self.logfile}:\n{self.logfile.read_text()[-2000:]}")
             with contextlib.suppress(httpx.HTTPError):
                 if httpx.get(f"{self.base}/health/", timeout=2).status_code == 200 and len(self.workers()) >= WORKERS:
                     return
             time.sleep(0.2)
-        raise RuntimeError(f"gunicorn did not answer /health/; see {self.logfile}")
+        raise RuntimeError(f"gunicorn did not answer /health/ within 60 s:\n{self.logfile.read_text()[-2000:]}")
 
     def workers(self) -> list[int]:
         if self.process is None:
@@ -333,7 +334,8 @@ def inject_faults(cluster: PrivateCluster, server: Server, faults: FaultLog, sto
         down = time.monotonic()
         cluster.stop("fast")
         faults.add("postgres_stop", mode="fast")
-        stop.wait(POSTGRES_DOWN_SECONDS)
+        if stop.wait(POSTGRES_DOWN_SECONDS):
+            return  # interrupted: the cleanup stops the cluster; starting it again here could outlive the cleanup
         cluster.start()
         faults.injected["postgres_restart"] += 1
         faults.add("postgres_start", down_seconds=round(time.monotonic() - down, 1))
@@ -408,6 +410,8 @@ def main() -> int:
 
     signal.signal(signal.SIGALRM, on_deadline)
     signal.signal(signal.SIGTERM, on_terminate)
+    # Also when started in the background by a shell that ignores SIGINT for its children.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.alarm(DEADLINE)
 
     top = Path(tempfile.mkdtemp(prefix="treckk-faults-"))
@@ -416,6 +420,7 @@ def main() -> int:
     server: Server | None = None
     stop = threading.Event()
     threads: list[threading.Thread] = []
+    fault_thread: threading.Thread | None = None
     try:
         log(f"private PostgreSQL {cluster.version} cluster in {cluster.directory}, 127.0.0.1:{cluster.port}")
         cluster.create()
@@ -538,7 +543,7 @@ def main() -> int:
             Path(OUTPUT).write_text(text + "\n")
         return 0 if not problems else 1
     except (KeyboardInterrupt, Deadline) as stopped:
-        log(f"stopped: {stopped or 'interrupted'}")
+        log(f"stopped: {str(stopped) or 'interrupted'}")
         return 130
     finally:
         signal.alarm(0)
@@ -548,6 +553,8 @@ def main() -> int:
         stop.set()
         for thread in threads:
             thread.join(timeout=REQUEST_TIMEOUT + 2)
+        if fault_thread is not None:
+            fault_thread.join(timeout=90)  # a pg_ctl in progress finishes (bounded by its -t 60) before the cluster goes
         if server is not None:
             server.stop()
         cluster.destroy()
