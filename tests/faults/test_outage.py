@@ -256,6 +256,36 @@ def test_failure_after_commit_then_retry_answers_the_stored_complaint(api, chann
     assert stored.events.count() == 1
 
 
+def test_inbound_message_failure_before_commit_then_retry_stores_it_once(api, channel, monkeypatch):
+    """The generic message intake: the database goes away while the message is being written (after the message
+    row, before the commit): 503, nothing stored, not even the conversation's unread count; the retry stores it."""
+    from channels import services as channel_services
+    from channels.models import Conversation, InboundMessage
+
+    real = channel_services._answer_status_request
+    state = {"failed": False}
+
+    def fails_once(conversation, message):
+        if not state["failed"]:
+            state["failed"] = True
+            raise driver_outage()
+        return real(conversation, message)
+
+    monkeypatch.setattr(channel_services, "_answer_status_request", fails_once)
+    api.credentials(HTTP_AUTHORIZATION=f"Api-Key {channel.raw_key}")
+    body = {"sender": {"id": "chat-9"}, "text": "Ada keributan di pasar.", "sent_at": "2026-11-23T21:14:00+08:00"}
+
+    assert_problem_503(api.post("/api/v1/channel/messages/", body, format="json", HTTP_IDEMPOTENCY_KEY="m-retry"))
+    assert InboundMessage.objects.count() == 0 and Conversation.objects.filter(unread_count__gt=0).count() == 0
+
+    first = api.post("/api/v1/channel/messages/", body, format="json", HTTP_IDEMPOTENCY_KEY="m-retry")
+    again = api.post("/api/v1/channel/messages/", body, format="json", HTTP_IDEMPOTENCY_KEY="m-retry")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json()["id"] == first.json()["id"]
+    assert InboundMessage.objects.filter(channel=channel, external_id="m-retry").count() == 1
+    assert Conversation.objects.get(channel=channel, sender_id="chat-9").unread_count == 1
+
+
 def test_requests_are_not_wrapped_in_one_transaction():
     """The intake service commits its own transaction before the view answers; ATOMIC_REQUESTS would instead commit
     after the response is built, and a failed commit would then follow a 2xx already computed."""
