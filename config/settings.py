@@ -249,7 +249,7 @@ LOGGING = {
         "httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"},
         # One JSON line per audit entry (kind, user, address, path, status), for a log collector.
         "treckk.audit": {"level": "INFO"},
-        "axes": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # the audit log records logins and failures; axes' INFO lines would repeat them
     },
 }
 

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connections
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
@@ -139,6 +140,7 @@ def portal(live_server, django_db_serialized_rollback) -> Portal:
     before the next test, which load_demo needs.
     """
     call_command("load_demo", stdout=io.StringIO())
+    cache.clear()  # rate-limit counters (logins per address) of earlier tests in this process
     return Portal(live_server.url)
 
 
