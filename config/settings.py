@@ -70,6 +70,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Oversized bodies (413) and undecodable forms (400) are refused before anything reads them (config/limits.py).
+    "config.limits.RequestLimitsMiddleware",
+    # Errors Django answers itself (a 405) are problem+json under /api/ and /channels/ too (config/error_views.py).
+    "config.error_views.ProblemFallbackMiddleware",
     # A database outage anywhere below answers 503 with Retry-After instead of 500 (config/outage.py).
     "config.outage.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -188,10 +192,20 @@ STORAGES = {
     },
 }
 
-# Uploads: phones send photos of a few MB; anything beyond this is refused with 413.
+# Request limits (config/limits.py, docs/errors.md). Uploads: phones send photos of a few MB; a file beyond
+# TRECKK_MAX_ATTACHMENT_BYTES is refused with 413 `file_too_large`, a multipart body beyond TRECKK_MAX_REQUEST_BYTES
+# (five such photos and the form) with 413 `request_too_large` before it is read. Any other body (JSON, forms,
+# webhooks) may have DATA_UPLOAD_MAX_MEMORY_SIZE (1 MB; a complaint is a few kB, a provider's webhook batch tens).
 TRECKK_MAX_ATTACHMENT_BYTES = int(os.environ.get("TRECKK_MAX_ATTACHMENT_BYTES", str(10 * 1024 * 1024)))
-DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(2 * 1024 * 1024)))
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(1024 * 1024)))
+TRECKK_MAX_REQUEST_BYTES = int(
+    os.environ.get("TRECKK_MAX_REQUEST_BYTES", str(5 * TRECKK_MAX_ATTACHMENT_BYTES + DATA_UPLOAD_MAX_MEMORY_SIZE))
+)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # bigger files are spooled to a temporary file while uploading
+DATA_UPLOAD_MAX_NUMBER_FILES = 20  # Django's default is 100; no form takes more than 5 photos
+TRECKK_MAX_JSON_DEPTH = 20  # a complaint nests 3 levels; deeper JSON is refused with 400 `json_too_deep`
+# Photos are decoded to strip their metadata; a larger image (a decompression bomb, or a 200 MP camera) is refused.
+TRECKK_MAX_IMAGE_PIXELS = int(os.environ.get("TRECKK_MAX_IMAGE_PIXELS", str(50_000_000)))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -207,6 +221,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "api.pagination.StandardPagination",
     "PAGE_SIZE": 25,
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+    # JSON within config/limits.py's limits (UTF-8, depth); forms and uploads as DRF reads them.
+    "DEFAULT_PARSER_CLASSES": [
+        "api.parsers.LimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_VERSIONING_CLASS": None,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -237,6 +257,11 @@ SPECTACULAR_SETTINGS = {
         "FieldResultEnum": "complaints.models.field_report.FieldResult",
     },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Every operation's error responses as problem+json with the Problem schema and its codes (api/openapi_hooks.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.openapi_hooks.add_problem_responses",
+    ],
 }
 
 LOGGING = {

@@ -19,3 +19,9 @@ urlpatterns = [
     path("", include("public.urls")),
     path("", include("portal.urls")),
 ]
+
+# Errors: problem+json under /api/ and /channels/, the portal's pages elsewhere (config/error_views.py).
+handler400 = "config.error_views.bad_request"
+handler403 = "config.error_views.permission_denied"
+handler404 = "config.error_views.page_not_found"
+handler500 = "config.error_views.server_error"

@@ -47,14 +47,16 @@ def web_form_open() -> bool:
 def submit_web_report(*, data: ComplaintInput, uploads: Sequence[UploadedFile] = ()) -> IntakeResult:
     """File a citizen's report from the web form, as the web channel itself (no staff member recorded it).
 
-    The intake service checks every photo before writing anything, so a refused photo leaves nothing behind.
+    The intake service checks every photo before writing anything, and the first submission's channel is created in
+    the same transaction, so a refused report leaves nothing behind.
     """
-    channel = web_form_channel(create=True)
-    if channel is None:
-        raise WebFormClosed(_("Formulir aduan web sedang ditutup. Sampaikan aduan lewat WhatsApp La-Lisa atau kantor kecamatan."))
-    data.channel_kind = ChannelKind.WEB
-    data.external_ref = ""  # every web submission is its own complaint; the rate limit stops floods
-    return submit_complaint(user=ChannelPrincipal(channel), data=data, uploads=uploads)
+    with transaction.atomic():
+        channel = web_form_channel(create=True)
+        if channel is None:
+            raise WebFormClosed(_("Formulir aduan web sedang ditutup. Sampaikan aduan lewat WhatsApp La-Lisa atau kantor kecamatan."))
+        data.channel_kind = ChannelKind.WEB
+        data.external_ref = ""  # every web submission is its own complaint; the rate limit stops floods
+        return submit_complaint(user=ChannelPrincipal(channel), data=data, uploads=uploads)
 
 
 def leave_feedback(*, complaint: Complaint, rating: int, comment: str = "") -> Feedback:

@@ -412,8 +412,8 @@ def stop_server(server: subprocess.Popen) -> None:
 PROBE_TIMEOUT = 55  # under gunicorn's own 60 s worker timeout
 
 
-def probe(request: tuple[str, str, dict[str, str], str]) -> int | None:
-    """The status of one request, or None when it took longer than PROBE_TIMEOUT."""
+def probe(request: tuple[str, str, dict[str, str], str]) -> int | str:
+    """The status of one request, or why there was none (longer than PROBE_TIMEOUT, connection refused...)."""
     method, path, headers, body = request
     data = body.encode() if body else None
     req = urllib.request.Request(BASE + path, data=data, method=method, headers=headers)  # noqa: S310
@@ -422,8 +422,10 @@ def probe(request: tuple[str, str, dict[str, str], str]) -> int | None:
             return response.status
     except urllib.error.HTTPError as error:
         return error.code
-    except (TimeoutError, urllib.error.URLError):
-        return None
+    except TimeoutError:
+        return f"one request took more than {PROBE_TIMEOUT} s"
+    except (urllib.error.URLError, ConnectionError) as error:
+        return f"no answer: {error}"
 
 
 def run_wrk(wrk: str, scenario: Scenario, seconds: int, workdir: Path) -> dict:
@@ -451,8 +453,8 @@ def measure(wrk: str, server: subprocess.Popen, plan: list[Scenario], workdir: P
         began = time.perf_counter()
         status = probe(scenario.requests[0])
         single_ms = round((time.perf_counter() - began) * 1000, 1)
-        if status is None:
-            scenario.skipped = f"one request took more than {PROBE_TIMEOUT} s"
+        if isinstance(status, str):
+            scenario.skipped = status
             log(f"skip {scenario.name}: {scenario.skipped}")
             results.append({"name": scenario.name, "skipped": scenario.skipped, "targets": scenario.targets})
             continue

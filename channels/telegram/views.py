@@ -9,7 +9,6 @@ nothing here talks to Telegram.
 from __future__ import annotations
 
 import hmac
-import json
 
 from django.conf import settings
 from django.db import transaction
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from api.problems import problem_response
 from channels.models import InboundMessage, OutboundKind
 from channels.outbox import queue_message
 from channels.services import TRACKING_CODE, receive_message
@@ -25,15 +25,15 @@ from channels.telegram import texts
 from channels.telegram.tasks import download_photo
 from channels.telegram.updates import MalformedUpdate, ParsedUpdate, parse_update
 from complaints.models import Channel, ChannelKind, Complaint
+from config.limits import JSONRefused, loads
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105  (the header's name, not a secret)
-PROBLEM_CONTENT_TYPE = "application/problem+json"
 WELCOME_COMMANDS = ("start", "help")
 
 
-def _problem(status: int, code: str, detail: str) -> JsonResponse:
-    body = {"type": f"urn:treckk:error:{code}", "status": status, "code": code, "detail": detail}
-    return JsonResponse(body, status=status, content_type=PROBLEM_CONTENT_TYPE)
+def _problem(status: int, code: str, detail: str | None = None) -> JsonResponse:
+    """The API's error shape (RFC 9457 problem details, codes in api/problems.py)."""
+    return problem_response(status, code, detail)
 
 
 def secret_matches(request: HttpRequest) -> bool:
@@ -59,7 +59,9 @@ def webhook(request: HttpRequest) -> JsonResponse:
     if channel is None:
         return _problem(404, "no_channel", _("Tidak ada kanal Telegram yang aktif."))
     try:
-        parsed = parse_update(json.loads(request.body))
+        parsed = parse_update(loads(request.body))  # UTF-8, depth and size limits (config/limits.py)
+    except JSONRefused as refused:
+        return _problem(refused.status, refused.code, refused.message)
     except (ValueError, MalformedUpdate) as error:
         return _problem(400, "invalid_update", _("Update Telegram tidak dapat dibaca: %(error)s") % {"error": error})
     if parsed is None:

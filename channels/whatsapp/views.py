@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import logging
 
 from django.conf import settings
@@ -19,20 +18,19 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
+from api.problems import problem_response
 from channels.whatsapp.inbound import active_channel, store_webhook
+from config.limits import JSONRefused, loads
 
 logger = logging.getLogger(__name__)
 
 SIGNATURE_HEADER = "X-Hub-Signature-256"
 SIGNATURE_PREFIX = "sha256="
-PROBLEM_CONTENT_TYPE = "application/problem+json"
-TITLES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found"}
 
 
-def problem(status: int, code: str, detail: str) -> JsonResponse:
-    """The API's error shape (RFC 9457 problem details with a stable code), so integrators see one format everywhere."""
-    body = {"type": f"urn:treckk:error:{code}", "title": TITLES.get(status, "Error"), "status": status, "code": code, "detail": detail}
-    return JsonResponse(body, status=status, content_type=PROBLEM_CONTENT_TYPE)
+def problem(status: int, code: str, detail: str | None = None) -> JsonResponse:
+    """The API's error shape (RFC 9457 problem details, codes in api/problems.py), so integrators see one format."""
+    return problem_response(status, code, detail)
 
 
 def expected_signature(body: bytes, secret: str) -> str:
@@ -70,9 +68,9 @@ class WebhookView(View):
         if channel is None:
             return problem(404, "channel_inactive", _("Kanal WhatsApp tidak aktif."))
         try:
-            payload = json.loads(body)
-        except (UnicodeDecodeError, ValueError):
-            return problem(400, "invalid_input", _("Isi webhook bukan JSON yang sah."))
+            payload = loads(body)  # UTF-8, depth and size limits (config/limits.py)
+        except JSONRefused as refused:
+            return problem(refused.status, refused.code, refused.message)
         stored = store_webhook(channel, payload)
         logger.info("WhatsApp webhook: %s new, %s repeated, %s status reports", stored.created, stored.duplicates, stored.statuses)
         return JsonResponse({"received": stored.created, "duplicates": stored.duplicates, "statuses": stored.statuses})

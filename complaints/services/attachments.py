@@ -1,14 +1,27 @@
-"""Attachments: type checked by content (not by name), size limited, stored under a random name."""
+"""Attachments: type checked by content (not by name), size limited, images re-encoded without their metadata,
+stored under a random name.
+
+Every photo is decoded and written again by Pillow (`clean_image`): what leaves is the picture, turned upright by
+its EXIF orientation, and nothing else (no EXIF, XMP, comments, or bytes appended after the image, where a file
+can hide another file). Reporter evidence loses all its metadata: a phone writes the GPS position of where the
+photo was taken, often the reporter's home, and field teams open the evidence; the complaint has its own location
+fields for where the incident is. A field team's own photos (`FIELD_PHOTO`) keep their GPS position and the time
+taken: they are the team's proof of being on the scene, shown to their superiors, and locate no citizen.
+PDFs are kept as they are (checked for a PDF header and trailer): rewriting them is beyond Pillow.
+"""
 
 from __future__ import annotations
 
+import io
+import warnings
 from collections.abc import Sequence
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
 from complaints.errors import ActionNotAllowed, InputError
 from complaints.models import Attachment, AttachmentKind, Complaint
@@ -20,6 +33,16 @@ from roles.roles import Role
 
 IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 ALLOWED_DESCRIPTION = "JPEG, PNG, WebP, PDF"
+# A PDF reader looks for the end-of-file marker within the last kilobyte; a file without one is no PDF.
+PDF_TRAILER_WINDOW = 1024
+# Pillow's decoders refuse some files only while decoding; a decompression bomb is one of them.
+IMAGE_ERRORS = (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError,
+                Image.DecompressionBombWarning)
+# What a field photo keeps: where and when it was taken.
+GPS_IFD = ExifTags.IFD.GPSInfo
+EXIF_IFD = ExifTags.IFD.Exif
+KEPT_EXIF_TAGS = (ExifTags.Base.DateTimeOriginal, ExifTags.Base.OffsetTimeOriginal)
+JPEG_QUALITY = 90
 
 
 class FileTooLarge(InputError):
@@ -27,20 +50,83 @@ class FileTooLarge(InputError):
     code = "file_too_large"
 
 
-def sniff_content_type(upload: UploadedFile) -> str | None:
+def _is_pdf(upload: UploadedFile) -> bool:
     upload.seek(0)
     head = upload.read(5)
+    upload.seek(max(0, (upload.size or 0) - PDF_TRAILER_WINDOW))
+    tail = upload.read()
     upload.seek(0)
-    if head == b"%PDF-":
+    return head == b"%PDF-" and b"%%EOF" in tail
+
+
+def sniff_content_type(upload: UploadedFile) -> str | None:
+    if _is_pdf(upload):
         return "application/pdf"
     try:
-        with Image.open(upload) as image:
-            image.verify()
-            detected = IMAGE_TYPES.get(image.format or "")
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(upload) as image:
+                image.verify()
+                detected = IMAGE_TYPES.get(image.format or "")
+    except IMAGE_ERRORS:
         detected = None
     upload.seek(0)
     return detected
+
+
+def _kept_exif(source: Image.Image) -> Image.Exif:
+    """A new EXIF block with only the GPS position and the time taken of `source`."""
+    original = source.getexif()
+    kept = Image.Exif()
+    gps = dict(original.get_ifd(GPS_IFD))
+    if gps:
+        kept.get_ifd(GPS_IFD).update(gps)
+    taken = {tag: value for tag, value in original.get_ifd(EXIF_IFD).items() if tag in KEPT_EXIF_TAGS}
+    if taken:
+        kept.get_ifd(EXIF_IFD).update(taken)
+    return kept
+
+
+def clean_image(upload: UploadedFile, *, keep_location: bool = False) -> ContentFile:
+    """The image decoded and encoded again in its own format, upright, with no metadata but (for field photos)
+    its GPS position and time taken. Refuses (InputError) what does not decode or has too many pixels."""
+    limit = settings.TRECKK_MAX_IMAGE_PIXELS
+    name = upload.name or ""
+    upload.seek(0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(upload) as image:
+                if image.width * image.height > limit:
+                    message = _("Gambar %(name)s terlalu besar (maksimal %(mp)s megapiksel).")
+                    raise InputError({"file": [message % {"name": name, "mp": limit // 1_000_000}]})
+                image.load()
+                image_format = image.format or "PNG"
+                exif = _kept_exif(image) if keep_location else Image.Exif()
+                icc_profile = image.info.get("icc_profile")
+                transparency = image.info.get("transparency")
+                upright = image.getexif().get(ExifTags.Base.Orientation, 1) in (None, 1)
+                target = image if upright else ImageOps.exif_transpose(image)
+                # Only what the encoder needs comes along: no comment, XMP or text chunk of the original.
+                target.info = {} if transparency is None else {"transparency": transparency}
+                options: dict = {"exif": exif.tobytes() if exif.get_ifd(GPS_IFD) or exif.get_ifd(EXIF_IFD) else b""}
+                if icc_profile:
+                    options["icc_profile"] = icc_profile
+                if image_format == "JPEG":
+                    # Unrotated, the original's quantization keeps its quality and size as they were.
+                    options.update({"quality": "keep", "subsampling": "keep"} if upright else {"quality": JPEG_QUALITY})
+                elif image_format == "WEBP":
+                    options["quality"] = JPEG_QUALITY
+                output = io.BytesIO()
+                target.save(output, format=image_format, **options)
+    except InputError:
+        raise
+    except IMAGE_ERRORS:
+        message = _("Jenis berkas %(name)s tidak didukung. Gunakan %(types)s.")
+        raise InputError({"file": [message % {"name": name, "types": ALLOWED_DESCRIPTION}]}) from None
+    finally:
+        upload.seek(0)
+    return ContentFile(output.getvalue())
 
 
 def attachment_kind_for(user, complaint: Complaint) -> str:
@@ -66,17 +152,29 @@ def checked_content_type(upload: UploadedFile) -> str:
     return content_type
 
 
+def stored_content(upload: UploadedFile, content_type: str, *, keep_location: bool) -> UploadedFile | ContentFile:
+    """What is written to storage: an image re-encoded without its metadata (clean_image), a PDF as it came."""
+    if content_type in IMAGE_TYPES.values():
+        return clean_image(upload, keep_location=keep_location)
+    return upload
+
+
 def store_attachments(*, user, complaint: Complaint, uploads: Sequence[UploadedFile], kind: str) -> list[Attachment]:
-    """Check every file first, then store all of them in one transaction: all or none."""
-    checked = [(upload, checked_content_type(upload)) for upload in uploads]
+    """Check and clean every file first, then store all of them in one transaction: all or none."""
+    keep_location = kind == AttachmentKind.FIELD_PHOTO
+    checked = [
+        (upload, content_type, stored_content(upload, content_type, keep_location=keep_location))
+        for upload, content_type in ((upload, checked_content_type(upload)) for upload in uploads)
+    ]
     stored = []
     with transaction.atomic():
-        for upload, content_type in checked:
+        for upload, content_type, content in checked:
             attachment = Attachment(
-                complaint=complaint, kind=kind, content_type=content_type, size=upload.size,
+                complaint=complaint, kind=kind, content_type=content_type, size=content.size,
                 original_name=(upload.name or "")[:200], uploaded_by=None if is_channel(user) else user,
             )
-            attachment.file.save("upload", upload, save=False)
+            # The stored name is attachment_path's random one, whatever the uploader called the file.
+            attachment.file.save("upload", content, save=False)
             attachment.save()
             record_event(
                 complaint, actor=user, role=acting_role(user, frozenset(Role)) or "", action="attach",

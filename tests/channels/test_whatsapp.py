@@ -233,7 +233,7 @@ def test_without_an_app_secret_nothing_is_accepted(client, wa_channel, settings)
 def test_signed_body_that_is_not_json_is_a_bad_request(client, wa_channel):
     response = post(client, body=b"not json")
     assert response.status_code == 400
-    assert response.json()["code"] == "invalid_input"
+    assert response.json()["code"] == "malformed_json"
 
 
 # --- the channel row -------------------------------------------------------------------------------------------------

@@ -1,0 +1,115 @@
+"""drf-spectacular postprocessing: every operation's error responses as problem+json with one `Problem` schema.
+
+Views declare the errors particular to them (409 on an action, 412 with If-Match); this hook adds those any
+operation can give (400 malformed input, 401/403 with authentication, 404 with a path parameter, 413/415 with a
+body, 429, 500, 503), points each at the `Problem` schema under `application/problem+json`, and lists the codes
+each status may carry. The codes come from the registry (api/problems.py), so openapi.yaml cannot drift from it.
+Open311 keeps the error format its specification fixes.
+"""
+
+from __future__ import annotations
+
+from api.problems import ERRORS, TITLES, codes_for_status
+
+PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+OWN_ERROR_FORMAT = ("/open311/",)
+ALWAYS = (400, 429, 500, 503)
+WITH_AUTH = (401, 403)
+WITH_PATH_PARAMETER = (404,)
+WITH_BODY = (413, 415)
+RETRY_AFTER = {
+    "Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait before sending the request again."}
+}
+DEFAULT_DESCRIPTIONS = {
+    400: "The request is malformed or a field is wrong.",
+    401: "No credentials, or unknown ones.",
+    403: "Not allowed for your role, team or channel.",
+    404: "Unknown, or not visible to you.",
+    405: "Method not allowed.",
+    406: "Not acceptable.",
+    409: "Not possible in the complaint's current state.",
+    412: "The complaint changed since the version you sent.",
+    413: "The body or a file is too large.",
+    415: "Unsupported Content-Type.",
+    429: "Too many requests; see `Retry-After`.",
+    500: "Unexpected server error; nothing was stored. No details are sent.",
+    503: "The database is unreachable for a moment; send the same request again after `Retry-After` seconds.",
+}
+
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "description": (
+        "An error, as RFC 9457 problem details (`application/problem+json`). Branch on `code`, which never changes "
+        "meaning; `detail` is for people and follows `Accept-Language` (Indonesian by default). docs/errors.md "
+        "lists every code."
+    ),
+    "properties": {
+        "type": {"type": "string", "description": "`urn:treckk:error:<code>`.", "example": "urn:treckk:error:invalid_input"},
+        "title": {"type": "string", "description": "The HTTP status's name.", "example": "Bad Request"},
+        "status": {"type": "integer", "minimum": 400, "maximum": 599, "example": 400},
+        "code": {
+            "type": "string",
+            "enum": [error.code for error in ERRORS],
+            "description": "\n".join(f"- `{e.code}` ({e.status}): {e.description}" for e in ERRORS),
+        },
+        "detail": {"type": "string", "description": "What went wrong, for a person.", "example": "Periksa isian yang ditandai."},
+        "errors": {
+            "type": "object",
+            "description": "With `invalid_input`: each field (nested ones dotted, e.g. `reporter.phone`) and its messages.",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            "example": {"description": ["Kolom ini wajib diisi."]},
+        },
+    },
+    "required": ["type", "title", "status", "code", "detail"],
+}
+
+
+def _authenticated(operation: dict) -> bool:
+    security = operation.get("security")
+    return security is None or any(requirement for requirement in security)
+
+
+def _statuses(path: str, operation: dict) -> set[int]:
+    wanted = set(ALWAYS)
+    if _authenticated(operation):
+        wanted.update(WITH_AUTH)
+    if "{" in path:
+        wanted.update(WITH_PATH_PARAMETER)
+    if "requestBody" in operation:
+        wanted.update(WITH_BODY)
+    return wanted
+
+
+def _describe(status: int, description: str) -> str:
+    if description.startswith("Problem details"):
+        description = ""  # the views' generic placeholder: say what this status means here instead
+    codes = ", ".join(f"`{code}`" for code in codes_for_status(status, api_only=True))
+    text = description or DEFAULT_DESCRIPTIONS.get(status, TITLES.get(status, "Error"))
+    return f"{text} Codes: {codes}." if codes and "Codes:" not in text else text
+
+
+def add_problem_responses(result: dict, generator, request, public) -> dict:
+    result.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+    for path, item in result.get("paths", {}).items():
+        if path.startswith(OWN_ERROR_FORMAT):
+            continue
+        for method, operation in item.items():
+            if method not in METHODS:
+                continue
+            responses = operation.setdefault("responses", {})
+            for status in _statuses(path, operation):
+                responses.setdefault(str(status), {"description": ""})
+            for key in list(responses):
+                if not key.isdigit() or int(key) < 400:
+                    continue
+                status = int(key)
+                response = {
+                    "content": {"application/problem+json": {"schema": PROBLEM_REF}},
+                    "description": _describe(status, responses[key].get("description", "")),
+                }
+                if status in (429, 503):
+                    response["headers"] = RETRY_AFTER
+                responses[key] = response
+            operation["responses"] = dict(sorted(responses.items()))
+    return result
