@@ -50,6 +50,15 @@ def test_fifth_failure_locks_the_username_from_that_address_even_with_the_right_
     assert portal_login(PASSWORD, username="kasi").status_code == 302
 
 
+def test_lockout_page_is_in_english_when_the_user_chose_english(users):
+    client = Client()
+    client.cookies["django_language"] = "en"
+    for _ in range(5):
+        response = portal_login("wrong", client=client)
+    assert response.status_code == 429
+    assert "temporarily locked" in response.content.decode()
+
+
 def test_api_token_failures_count_toward_the_same_lockout(users):
     for _ in range(3):
         assert portal_login("salah").status_code == 200
