@@ -29,13 +29,15 @@ from django.db.utils import InterfaceError, OperationalError
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext as _
+
+from api.problems import REGISTRY, problem_response
 
 logger = logging.getLogger("treckk.outage")
 
-PROBLEM_CONTENT_TYPE = "application/problem+json"
-ERROR_CODE = "service_unavailable"
-# Paths whose clients are programs: they get problem+json (the API's error shape, api/exceptions.py) not a page;
+ERROR_CODE = "service_unavailable"  # registered in api/problems.py, documented in docs/errors.md
+# Paths whose clients are programs: they get problem+json (the API's error shape, api/problems.py) not a page;
 # Open311 apps get GeoReport v2's own error list.
 MACHINE_PREFIXES = ("/api/", "/channels/", "/health/")
 OPEN311_PREFIX = "/open311/"
@@ -97,23 +99,24 @@ def outage_response(request: HttpRequest) -> HttpResponse:
 
     Built without touching the database (no context processors, no user, no session): it is down.
     """
+    # The request's own language (cookie, Accept-Language): when a middleware failed, LocaleMiddleware may not have
+    # run, and the thread would still speak the previous request's language.
+    with translation.override(translation.get_language_from_request(request)):
+        return _outage_response(request)
+
+
+def _outage_response(request: HttpRequest) -> HttpResponse:
     seconds = retry_after_seconds()
     if request.path.startswith(OPEN311_PREFIX):
         # GeoReport v2 fixes its own error shape (channels/open311/views.py); Open311 apps know no problem+json.
-        description = _("Layanan sedang tidak tersedia. Coba lagi sebentar lagi.")
+        description = str(REGISTRY[ERROR_CODE].message)
         response: HttpResponse = JsonResponse([{"code": 503, "description": description}], safe=False, status=503)
     elif wants_problem_json(request):
-        body = {
-            "type": f"urn:treckk:error:{ERROR_CODE}",
-            "title": "Service Unavailable",
-            "status": 503,
-            "code": ERROR_CODE,
-            "detail": _(
-                "Basis data sedang tidak dapat dihubungi. Kirim ulang permintaan ini setelah %(seconds)s detik "
-                "dengan Idempotency-Key yang sama: yang sudah tersimpan tidak akan tercatat dua kali."
-            ) % {"seconds": seconds},
-        }
-        response = JsonResponse(body, status=503, content_type=PROBLEM_CONTENT_TYPE)
+        detail = _(
+            "Basis data sedang tidak dapat dihubungi. Kirim ulang permintaan ini setelah %(seconds)s detik "
+            "dengan Idempotency-Key yang sama: yang sudah tersimpan tidak akan tercatat dua kali."
+        ) % {"seconds": seconds}
+        response = problem_response(503, ERROR_CODE, detail)
     else:
         html = render_to_string("503.html", {"seconds": seconds, "retry_path": request.get_full_path()})
         response = HttpResponse(html, status=503)

@@ -115,6 +115,14 @@ def test_portal_page_during_an_outage_is_a_plain_page_in_indonesian(client, user
         assert leak not in page, leak
 
 
+def test_portal_page_during_an_outage_in_english(client, users, database_down):
+    client.force_login(users[Role.OPERATOR])
+    database_down()
+    response = client.get("/queue/operator/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 503
+    assert "Service unavailable" in response.content.decode()
+
+
 class FailingMiddleware:
     """Stands for a middleware that reads the database before the view (a session, a lockout check)."""
 
@@ -133,6 +141,10 @@ def test_outage_inside_a_middleware_is_503_not_500(settings, users):
     assert_problem_503(client.get(LIST))
     page = client.get("/queue/operator/")
     assert page.status_code == 503 and "Layanan sedang tidak tersedia" in page.content.decode()
+    # The locale middleware never ran: the page still speaks the request's language, not the thread's last one.
+    english = client.get("/queue/operator/", HTTP_ACCEPT_LANGUAGE="en")
+    assert english.status_code == 503 and "Service unavailable" in english.content.decode()
+    assert "Layanan sedang tidak tersedia" in client.get("/queue/operator/").content.decode()
 
 
 def test_a_programming_error_stays_a_500(api_as, monkeypatch):
