@@ -412,13 +412,21 @@ def stop_server(server: subprocess.Popen) -> None:
 PROBE_TIMEOUT = 55  # under gunicorn's own 60 s worker timeout
 
 
+class _KeepRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs) -> None:
+        return None  # a redirect is an answer to report (wrk would count it as a success), not to follow
+
+
+_NO_REDIRECTS = urllib.request.build_opener(_KeepRedirects)
+
+
 def probe(request: tuple[str, str, dict[str, str], str]) -> int | str:
     """The status of one request, or why there was none (longer than PROBE_TIMEOUT, connection refused...)."""
     method, path, headers, body = request
     data = body.encode() if body else None
     req = urllib.request.Request(BASE + path, data=data, method=method, headers=headers)  # noqa: S310
     try:
-        with urllib.request.urlopen(req, timeout=PROBE_TIMEOUT) as response:  # noqa: S310 - our own loopback URL
+        with _NO_REDIRECTS.open(req, timeout=PROBE_TIMEOUT) as response:
             return response.status
     except urllib.error.HTTPError as error:
         return error.code
@@ -458,7 +466,7 @@ def measure(wrk: str, server: subprocess.Popen, plan: list[Scenario], workdir: P
             log(f"skip {scenario.name}: {scenario.skipped}")
             results.append({"name": scenario.name, "skipped": scenario.skipped, "targets": scenario.targets})
             continue
-        if status >= 400:
+        if status >= 300:
             scenario.skipped = f"the first request answered {status}"
             if status == 404 and "public" in scenario.name:
                 scenario.skipped = "the public tracking endpoint does not exist (yet) in this build"
