@@ -95,7 +95,13 @@ class ComplaintListCreateView(RateLimitedViewMixin, generics.ListCreateAPIView):
             data["external_ref"] = request.headers.get("Idempotency-Key", "").strip()[:128]
         reporter = ReporterInput(**data.pop("reporter", {}))
         result = submit_complaint(user=request.user, data=ComplaintInput(reporter=reporter, **data))
-        complaint = complaint_detail(request.user, result.complaint.code)
+        try:
+            complaint = complaint_detail(request.user, result.complaint.code)
+        except Complaint.DoesNotExist:
+            # A TRC post records a walk-in it does not handle itself (before step 4, or another kecamatan's): it
+            # still gets what it recorded (reporter masked as for any TRC member), as the portal prints its receipt
+            # (roles.policy.may_view_receipt). A 404 here made the client believe nothing was stored, and retry.
+            complaint = Complaint.objects.prefetch_related("attachments").get(pk=result.complaint.pk)
         body = ComplaintDetailSerializer(complaint, context=self.get_serializer_context()).data
         return Response(body, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)
 
