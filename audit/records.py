@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
 from typing import Any
@@ -22,9 +23,7 @@ def _address(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
     raw = client_ip(request)
-    try:  # REMOTE_ADDR may be empty (tests, a unix socket); the field only takes an address
-        import ipaddress
-
+    try:  # REMOTE_ADDR may be empty (a unix socket); the field only takes an address
         return str(ipaddress.ip_address(raw))
     except ValueError:
         return None
