@@ -57,7 +57,12 @@ worker: $(STAMP)
 
 ## test: the whole test suite but the browser tests (SQLite by default; set DATABASE_URL for PostgreSQL)
 test: $(STAMP)
-	DEBUG=1 $(BIN)/pytest -q -m "not browser"
+	DEBUG=1 $(BIN)/pytest -q -m "not browser and not fuzz"
+
+## fuzz: schemathesis against openapi.yaml on a live server (stateless and stateful, as the Operator and as a channel,
+## FUZZ_EXAMPLES=10 per operation and phase): no 5xx, every answer as the schema documents it; about 2 minutes
+fuzz: $(STAMP)
+	DEBUG=1 $(BIN)/pytest -q -s -m fuzz -p no:logging tests/fuzz
 
 ## test-browser: only the browser tests: headless Debian Chromium (/usr/bin/chromium or TRECKK_CHROMIUM)
 ## against a live server; they skip without it unless TRECKK_REQUIRE_BROWSER=1. Screenshots: .venv/screenshots/

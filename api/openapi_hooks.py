@@ -89,10 +89,29 @@ def _describe(status: int, description: str) -> str:
     return f"{text} Codes: {codes}." if codes and "Codes:" not in text else text
 
 
+OPEN311_ERRORS = {"type": "array", "items": {"$ref": "#/components/schemas/Error"}}
+
+
+def _open311_errors(path: str, operation: dict) -> None:
+    """GeoReport v2 answers every error as a list of {code, description} (a view's `many=True` error serializer is
+    drawn as one object by drf-spectacular), including the ones Django or the request limits give."""
+    responses = operation.setdefault("responses", {})
+    # A missing or wrong api_key is 403 in GeoReport v2, never 401; an unknown jurisdiction_id is 404 anywhere.
+    for status in (_statuses(path, operation) - {401}) | {403, 404}:
+        responses.setdefault(str(status), {"description": DEFAULT_DESCRIPTIONS.get(status, "")})
+    for key, response in responses.items():
+        if key.isdigit() and int(key) >= 400:
+            response["content"] = {"application/json": {"schema": OPEN311_ERRORS}}
+    operation["responses"] = dict(sorted(responses.items()))
+
+
 def add_problem_responses(result: dict, generator, request, public) -> dict:
     result.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
     for path, item in result.get("paths", {}).items():
         if path.startswith(OWN_ERROR_FORMAT):
+            for method, operation in item.items():
+                if method in METHODS:
+                    _open311_errors(path, operation)
             continue
         for method, operation in item.items():
             if method not in METHODS:

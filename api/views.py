@@ -259,7 +259,11 @@ class AttachmentListCreateView(generics.ListCreateAPIView):
 @extend_schema(
     summary="Download an attachment",
     description="Served only to users who may see the complaint; attachments are never public files.",
-    responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: PROBLEM},
+    # The stored file's own type: what the upload was sniffed as (complaints/services/attachments.py).
+    responses={
+        **{(200, media_type): OpenApiTypes.BINARY for media_type in ("image/jpeg", "image/png", "image/webp", "application/pdf")},
+        404: PROBLEM,
+    },
     examples=[examples.NOT_FOUND],
     tags=["complaints"],
 )

@@ -132,6 +132,7 @@ CASES = [
     Case("api-sql-in-district", "POST", COMPLAINTS, 400, "invalid_input", "operator", create(district=SQL)),
     Case("api-script-in-category", "POST", COMPLAINTS, 400, "invalid_input", "operator", create(category=SCRIPT)),
     Case("api-sql-in-code", "GET", "/api/v1/complaints/%27%20OR%201=1--/", 404, "not_found", "operator"),
+    Case("api-invalid-cursor", "GET", COMPLAINTS + "?cursor=-Infinity", 400, "invalid_input", "operator"),
     Case("api-sql-in-status-filter", "GET", COMPLAINTS + "?status=%27%20OR%201%3D1--", 400, "invalid_input", "operator"),
     # --- the API: bodies that are not JSON, or too much of it ------------------------------------------------------
     Case("api-malformed-json", "POST", COMPLAINTS, 400, "malformed_json", "operator", b'{"description": "tidak ditutup'),
