@@ -13,6 +13,7 @@ from django.db.models import BooleanField, DateTimeField, ExpressionWrapper, F, 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from complaints.expressions import PkAmong
 from complaints.models import Category, ChannelKind, Complaint, ComplaintKind, District, Team
 from complaints.workflow import STEP_OF, Outcome, Program, Status
 
@@ -115,7 +116,7 @@ def search_condition(value: str) -> Q:
         .order_by(ExpressionWrapper(F("created_at") + Value(timedelta(0)), output_field=DateTimeField()).desc())
         .values("pk")[:NEWEST_MATCHES]
     )
-    return Q(pk__in=newest)
+    return Q(PkAmong(newest))
 
 
 def _estimated_share(words: list[str]) -> float:
