@@ -5,22 +5,14 @@ from __future__ import annotations
 from django.contrib import admin
 
 from audit.models import AuditEntry
+from complaints.admin import ReadOnlyAdmin
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ("at", "kind", "username", "ip_address", "method", "path", "status_code")
     list_filter = ("kind", "at")
     search_fields = ("username", "ip_address", "path")
     date_hierarchy = "at"
     readonly_fields = [field.name for field in AuditEntry._meta.fields]
     list_select_related = False
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -19,17 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from channels.models import CannedReply, Conversation, OutboundMessage, OutboundStatus, WebhookEndpoint
 from channels.outbox import retry_now
 from channels.sp4n_lapor.models import LaporCursor, LaporReport
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+from complaints.admin import ReadOnlyAdmin
 
 
 @admin.register(CannedReply)

@@ -71,16 +71,8 @@ class TeamAdmin(admin.ModelAdmin):
     list_filter = ("is_active",)
 
 
-@admin.register(Complaint)
-class ComplaintAdmin(admin.ModelAdmin):
-    list_display = ("code", "status", "category", "district", "channel_kind", "created_at", "due_at")
-    list_filter = ("status", "channel_kind", "program")
-    search_fields = ("code",)
-    date_hierarchy = "created_at"
-    list_select_related = ("category", "district")
-    # Reporter data is deliberately absent: it is shown only through the role policy in the portal and API.
-    fields = ("code", "status", "outcome", "category", "district", "village", "channel_kind", "created_at", "due_at", "version")
-    readonly_fields = fields
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows that change only through the services (or never, like the audit trail): shown, not edited."""
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -90,6 +82,18 @@ class ComplaintAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(Complaint)
+class ComplaintAdmin(ReadOnlyAdmin):
+    list_display = ("code", "status", "category", "district", "channel_kind", "created_at", "due_at")
+    list_filter = ("status", "channel_kind", "program")
+    search_fields = ("code",)
+    date_hierarchy = "created_at"
+    list_select_related = ("category", "district")
+    # Reporter data is deliberately absent: it is shown only through the role policy in the portal and API.
+    fields = ("code", "status", "outcome", "category", "district", "village", "channel_kind", "created_at", "due_at", "version")
+    readonly_fields = fields
 
 
 @admin.register(KnowledgeAnswer)

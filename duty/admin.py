@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from complaints.admin import ReadOnlyAdmin
 from duty.models import FieldLogCorrection, FieldLogEntry, RosterEntry, Shift
 
 
@@ -26,17 +27,6 @@ class RosterEntryAdmin(admin.ModelAdmin):
     search_fields = ("member__username", "member__first_name", "member__last_name", "note")
     list_select_related = ("shift", "team", "member")
     readonly_fields = ("created_by", "created_at")
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class CorrectionInline(admin.TabularInline):
