@@ -25,11 +25,13 @@ def day(complaint_in, halong, users, info_category):
     """Today: two received in Paringin (one still screening, one closed), one in Halong; one from yesterday.
     Information requests, counted apart: today one answered and one waiting (overdue), one from yesterday answered
     today, and one from yesterday answered yesterday."""
+    # Yesterday's cases at yesterday's noon (WITA), not "now minus a day": shortly after midnight that is two days ago.
+    yesterday_noon = day_bounds(timezone.localdate())[0] - timedelta(hours=12)
     screening = complaint_in(Status.SCREENING)
     closed = complaint_in(Status.CLOSED)
     in_halong = complaint_in(Status.VERIFICATION, district=halong)
     yesterday = complaint_in(Status.VERIFICATION)
-    Complaint.objects.filter(pk=yesterday.pk).update(created_at=timezone.now() - timedelta(days=1, hours=1))
+    Complaint.objects.filter(pk=yesterday.pk).update(created_at=yesterday_noon)
 
     def answered(request: Complaint) -> Complaint:
         return perform_action(user=users[Role.OPERATOR], complaint_id=request.pk, action="answer", data={"answer": "Jawaban."})
@@ -38,10 +40,10 @@ def day(complaint_in, halong, users, info_category):
     waiting = complaint_in(Status.SCREENING, category=info_category)
     Complaint.objects.filter(pk=waiting.pk).update(due_at=timezone.now() - timedelta(minutes=1))
     old_question = answered(complaint_in(Status.SCREENING, category=info_category))
-    Complaint.objects.filter(pk=old_question.pk).update(created_at=timezone.now() - timedelta(days=1, hours=1))
+    Complaint.objects.filter(pk=old_question.pk).update(created_at=yesterday_noon)
     older = answered(complaint_in(Status.SCREENING, category=info_category))
     Complaint.objects.filter(pk=older.pk).update(
-        created_at=timezone.now() - timedelta(days=1, hours=2), closed_at=timezone.now() - timedelta(days=1, hours=1),
+        created_at=yesterday_noon - timedelta(hours=1), closed_at=yesterday_noon,
     )
     return {
         "screening": screening, "closed": closed, "halong": in_halong, "yesterday": yesterday, "waiting": waiting,
