@@ -1,8 +1,10 @@
 """The leaders' figures: pure reads over a period, in a fixed number of queries, returned as plain data.
 
 Every figure narrows by kecamatan, category and channel. Counts (status, outcome, channel, weekly trend) take the
-complaints *created* in the period; step figures take the step *completions* (a step left) in the period; the
-open/overdue figures are the current state and ignore the period. Figures cover every complaint, whoever asks:
+complaints *created* in the period; step figures take the step *completions* (a step left) in the period, read from
+the step spans recorded as steps end (complaints.step_spans) as a histogram, so medians and 90th percentiles are exact
+to the minute under 100 minutes and within 1% above; the open/overdue figures are the current state and ignore the
+period. Figures cover every complaint, whoever asks:
 they are aggregates with no case or reporter data in them.
 
 Information requests (a citizen asking about Satpol PP's duties or programs, answered by the Operator at step 2) are
@@ -14,16 +16,15 @@ figure leaves them out, and they get their own line (`InformationFigures`): rece
 from __future__ import annotations
 
 import math
-import statistics as pystats
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Case, Count, FloatField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
-from complaints.models import ChannelKind, Complaint, ComplaintEvent, ComplaintKind, SlaPolicy
+from complaints.models import ChannelKind, Complaint, ComplaintKind, SlaPolicy, StepSpan
 from complaints.workflow import OPEN_STATUSES, SOP_TIME_LIMITS, STEP_OF, Outcome, Program, Status
 
 IS_INFORMATION = Q(kind=ComplaintKind.INFORMATION)
@@ -33,9 +34,6 @@ COMPLAINT_OUTCOMES = tuple(o for o in Outcome if o != Outcome.ANSWERED)
 
 DEFAULT_PERIOD_DAYS = 30
 MAX_PERIOD_DAYS = 366
-# The step durations are computed in Python over one values_list; beyond this many events the figures are cut off
-# (and say so) rather than the page running away with memory.
-MAX_EVENTS = 200_000
 
 
 @dataclass(frozen=True)
@@ -140,22 +138,42 @@ class Dashboard:
     open_now: int
     overdue_now: int
     information: InformationFigures = InformationFigures()
-    truncated: bool = False
+
+
+def _at_rank(counted: list[tuple[timedelta, int]], rank: int) -> timedelta:
+    """The rank-th smallest value (1-based) of (value, count) pairs given in increasing order."""
+    seen = 0
+    for value, count in counted:
+        seen += count
+        if seen >= rank:
+            return value
+    raise ValueError(f"rank {rank} beyond {seen} values")
+
+
+def counted_percentile(counted: list[tuple[timedelta, int]], share: float) -> timedelta | None:
+    """Nearest-rank percentile of (value, count) pairs in increasing order: the smallest value with at least `share`
+    of the values at or below it."""
+    total = sum(count for _value, count in counted)
+    if not total:
+        return None
+    return _at_rank(counted, max(1, math.ceil(share * total)))
+
+
+def counted_median(counted: list[tuple[timedelta, int]]) -> timedelta | None:
+    """The middle value of (value, count) pairs in increasing order; with an even count, the mean of the two middle."""
+    total = sum(count for _value, count in counted)
+    if not total:
+        return None
+    low, high = _at_rank(counted, (total + 1) // 2), _at_rank(counted, total // 2 + 1)
+    return (low + high) / 2
 
 
 def percentile(values: list[timedelta], share: float) -> timedelta | None:
-    """Nearest-rank percentile: the smallest value with at least `share` of the values at or below it."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+    return counted_percentile([(value, 1) for value in sorted(values)], share)
 
 
 def median(values: list[timedelta]) -> timedelta | None:
-    """The middle value; with an even count, the mean of the two middle ones."""
-    if not values:
-        return None
-    return pystats.median(sorted(values))
+    return counted_median([(value, 1) for value in sorted(values)])
 
 
 def step_limits() -> dict[tuple[str, str], timedelta]:
@@ -231,33 +249,47 @@ def current_load(scope: Scope) -> tuple[dict[str, int], dict[str, int], tuple[in
     )
 
 
-def step_durations(scope: Scope) -> tuple[dict[str, list[tuple[timedelta, str]]], bool]:
-    """Per status, (time spent, program) of every step left during the period; and whether MAX_EVENTS cut it short.
+@dataclass
+class StepHistogram:
+    """One step's durations in the period as (bucket, count, total seconds), and how many were within the SOP time."""
 
-    A step is entered by the event whose to_status is that status and left by the next event whose from_status is
-    that status and whose to_status differs. Only moving events (and the submission) matter, of complaints that left
-    a step in the period; one values_list query, ordered along each complaint's timeline. Information requests are
-    left out like everywhere else in the complaint figures.
+    buckets: dict[int, list[float]] = field(default_factory=dict)  # bucket -> [count, total seconds]
+    within: int = 0
+
+    @property
+    def completions(self) -> int:
+        return int(sum(count for count, _total in self.buckets.values()))
+
+    def values(self) -> list[tuple[timedelta, int]]:
+        """(duration, count) in increasing order: each bucket's mean, exact when its durations are equal."""
+        return [
+            (timedelta(seconds=total / count), int(count))
+            for _bucket, (count, total) in sorted(self.buckets.items()) if count
+        ]
+
+
+def step_histograms(scope: Scope, limits: dict[tuple[str, str], timedelta]) -> dict[str, StepHistogram]:
+    """Per status, the histogram of the steps left in the period (complaints.step_spans), in one GROUP BY query.
+
+    The spans hold the complaint's filter columns, so narrowing needs no join; information requests are left out like
+    everywhere else in the complaint figures. `within` compares every span with its own (status, program) limit.
     """
-    moving = Q(from_status="") | ~Q(from_status=F("to_status"))
-    left_in_period = ComplaintEvent.objects.filter(
-        moving, scope.complaint_filter("complaint__"), created_at__gte=scope.since, created_at__lt=scope.until,
-        from_status__in=OPEN_STATUSES,
-    ).exclude(complaint__kind=ComplaintKind.INFORMATION).values("complaint_id")
-    rows = list(
-        ComplaintEvent.objects.filter(moving, complaint_id__in=left_in_period)
-        .order_by("complaint_id", "created_at", "id")
-        .values_list("complaint_id", "from_status", "to_status", "created_at", "complaint__program")[: MAX_EVENTS + 1]
+    limit_of = Case(
+        *[When(status=status, program=program, then=Value(limit.total_seconds())) for (status, program), limit in limits.items()],
+        output_field=FloatField(),
     )
-    truncated = len(rows) > MAX_EVENTS
-    durations: dict[str, list[tuple[timedelta, str]]] = defaultdict(list)
-    current: tuple[int, str, datetime] | None = None  # (complaint, status, entered at)
-    for complaint_id, from_status, to_status, at, program in rows[:MAX_EVENTS]:
-        entered = current is not None and current[0] == complaint_id and current[1] == from_status
-        if entered and to_status != from_status and from_status in STEP_OF and scope.since <= at < scope.until:
-            durations[from_status].append((at - current[2], program))
-        current = (complaint_id, to_status, at)
-    return durations, truncated
+    rows = (
+        StepSpan.objects.filter(scope.complaint_filter(), left_at__gte=scope.since, left_at__lt=scope.until, is_information=False)
+        .order_by().values("status", "bucket")
+        .annotate(n=Count("pk"), total=Sum("seconds"), within=Count("pk", filter=Q(seconds__lte=limit_of)))
+        .values_list("status", "bucket", "n", "total", "within")
+    )
+    histograms: dict[str, StepHistogram] = defaultdict(StepHistogram)
+    for status, bucket, n, total, within in rows:
+        histogram = histograms[status]
+        histogram.buckets[bucket] = [n, total]
+        histogram.within += within
+    return histograms
 
 
 def dashboard(scope: Scope) -> Dashboard:
@@ -266,21 +298,20 @@ def dashboard(scope: Scope) -> Dashboard:
     weekly = weekly_trend(scope)
     open_by_status, late_by_status, (info_open, info_late) = current_load(scope)
     limits = step_limits()
-    durations, truncated = step_durations(scope)
+    histograms = step_histograms(scope, limits)
     steps = []
     for status, step in STEP_OF.items():
-        spent = durations.get(status, [])
-        times = [duration for duration, _ in spent]
+        histogram = histograms.get(status, StepHistogram())
+        counted = histogram.values()
         steps.append(StepFigure(
             step=step, status=str(status), label=str(status.label),
             limits=tuple(sorted({limits[(str(status), str(p))] for p in Program})),
-            completions=len(spent),
-            within=sum(1 for duration, program in spent if duration <= limits[(str(status), program)]),
-            median=median(times), p90=percentile(times, 0.9),
+            completions=histogram.completions, within=histogram.within,
+            median=counted_median(counted), p90=counted_percentile(counted, 0.9),
             open_now=open_by_status[status], overdue_now=late_by_status[status],
         ))
     return Dashboard(
         scope=scope, received=received, by_status=by_status, by_outcome=by_outcome, by_channel=by_channel,
         steps=steps, weekly=weekly, open_now=sum(open_by_status.values()), overdue_now=sum(late_by_status.values()),
-        information=InformationFigures(**information, open_now=info_open, overdue_now=info_late), truncated=truncated,
+        information=InformationFigures(**information, open_now=info_open, overdue_now=info_late),
     )

@@ -3,7 +3,8 @@
 What the services would have written, row for row, without running them once per complaint: the complaint in its
 status (outcome iff closed, `due_at` of the current step from the SLA policy, `forwarded_at`, `closed_at`,
 `version`), the reporter (anonymous, confidential and open-identity mix), one `ComplaintEvent` per action with its
-actor and role (and the grant changes in the payload, as `perform_action` records them), the field report, the
+actor and role (and the grant changes in the payload, as `perform_action` records them), the step spans the events
+imply (complaints.step_spans, as recorded when each step ends), the field report, the
 guardian group grants that `roles.grants.sync_team_grants` would hold now, and the SLA breaches the sweep would
 have found with their staff notifications. Closed complaints spread over the period, newest more often; a few
 thousand stay open in every step, recent, some past their due time.
@@ -41,11 +42,13 @@ from complaints.models import (
     Reporter,
     SlaBreach,
     StaffNotification,
+    StepSpan,
     Team,
 )
 from complaints.models.complaint import TRACKING_ALPHABET, TRACKING_GROUP
 from complaints.models.taxonomy import ComplaintKind
 from complaints.sla import step_window
+from complaints.step_spans import TimelineEvent, bucket_of, spans_of
 from complaints.workflow import STEP_OF, Outcome, Program, ReturnReason, Status
 from roles.grants import TEAM_PERMISSION_CODENAMES
 from roles.roles import SUPERIOR, Role
@@ -242,10 +245,15 @@ BREACH_COLUMNS = ("id", "complaint_id", "status", "due_at", "detected_at")
 NOTIFICATION_COLUMNS = (
     "id", "recipient_id", "complaint_id", "breach_id", "text", "is_escalation", "created_at", "read_at",
 )
+SPAN_COLUMNS = (
+    "left_by_id", "complaint_id", "status", "program", "is_information", "district_id", "category_id", "channel_kind",
+    "entered_at", "left_at", "seconds", "bucket",
+)
 TABLES: tuple[tuple[type[models.Model], tuple[str, ...]], ...] = (
     (Reporter, REPORTER_COLUMNS),
     (Complaint, COMPLAINT_COLUMNS),
     (ComplaintEvent, EVENT_COLUMNS),
+    (StepSpan, SPAN_COLUMNS),
     (FieldReport, FIELD_REPORT_COLUMNS),
     (ComplaintGroupObjectPermission, GRANT_COLUMNS),
     (SlaBreach, BREACH_COLUMNS),
@@ -424,8 +432,19 @@ class Generator:
         ))
         # Event ids follow time, as they would have been written.
         state.events.sort(key=lambda e: e[-1])
+        timeline = []
         for row in state.events:
-            batch.add(ComplaintEvent, (self.ids.take(ComplaintEvent), complaint_id, *row))
+            event_id = self.ids.take(ComplaintEvent)
+            batch.add(ComplaintEvent, (event_id, complaint_id, *row))
+            timeline.append(TimelineEvent(event_id, row[4], row[5], row[-1]))
+        # The steps' durations as the services record them when a step ends (the same rule, complaints.step_spans).
+        is_information = complaint_kind == ComplaintKind.INFORMATION
+        for span in spans_of(timeline):
+            seconds = span.left_at - span.entered_at
+            batch.add(StepSpan, (
+                span.left_by, complaint_id, span.status, str(program), is_information, district_id, category_id,
+                str(kind), span.entered_at, span.left_at, seconds, bucket_of(seconds),
+            ))
         if state.status == S.CLOSED and target is None:
             self.recent_closed.append((complaint_id, code))
             if len(self.recent_closed) > 500:

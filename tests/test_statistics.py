@@ -34,6 +34,7 @@ from complaints import sla
 from complaints.models import ChannelKind, Complaint, ComplaintEvent, SlaPolicy
 from complaints.services.transitions import perform_action
 from complaints.statistics import InformationFigures, Scope, dashboard, default_period, median, percentile, step_limits
+from complaints.step_spans import rebuild_step_spans
 from complaints.workflow import OPEN_STATUSES, Outcome, Program, Status
 from roles.roles import Role
 from tests.backdating import rewritable_events
@@ -57,6 +58,8 @@ def retime(complaint: Complaint, created: datetime, minutes: dict[str, int], *, 
         rewritable.filter(pk=events[0].pk).update(created_at=created)
         for event in events[1:]:
             rewritable.filter(pk=event.pk).update(created_at=created + timedelta(minutes=minutes[event.action]))
+    # The spans recorded when the steps ended hold the real (test-run) times: derive them again from the new history.
+    rebuild_step_spans([complaint.pk])
     if due_in is not None:
         Complaint.objects.filter(pk=complaint.pk).update(due_at=timezone.now() + due_in)
 

@@ -9,6 +9,7 @@ from complaints.models.knowledge import KnowledgeAnswer, KnowledgeTopic
 from complaints.models.permissions import ComplaintGroupObjectPermission, ComplaintUserObjectPermission
 from complaints.models.reporter import Reporter
 from complaints.models.sla import SlaPolicy
+from complaints.models.step_span import StepSpan
 from complaints.models.taxonomy import Category, ComplaintKind
 from complaints.models.team import Team
 
@@ -33,6 +34,7 @@ __all__ = [
     "SlaBreach",
     "SlaPolicy",
     "StaffNotification",
+    "StepSpan",
     "Team",
     "Village",
 ]

@@ -20,8 +20,10 @@ from complaints.models import (
     Reporter,
     SlaBreach,
     StaffNotification,
+    StepSpan,
 )
 from complaints.sla import due_at_for
+from complaints.step_spans import rebuild_step_spans
 from complaints.volume import OPEN_GROUPS, TABLES, generate
 from complaints.workflow import OPEN_STATUSES, Status
 from roles.grants import sync_team_grants
@@ -129,6 +131,21 @@ def test_every_foreign_key_points_at_a_row(volume):
                 **{f"{field.attname}__in": field.related_model._default_manager.values("pk")}
             )
             assert not dangling.exists(), f"{model.__name__}.{field.name}"
+
+
+def test_step_spans_are_what_the_events_imply(volume):
+    exact = [f.attname for f in StepSpan._meta.concrete_fields if f.attname != "seconds"]
+
+    def spans() -> tuple[list[tuple], list[float]]:
+        rows = StepSpan.objects.order_by("pk")
+        return list(rows.values_list(*exact)), list(rows.values_list("seconds", flat=True))
+
+    generated, seconds = spans()
+    assert len(generated) > 3 * TOTAL  # closed complaints pass through eight steps
+    assert rebuild_step_spans() == len(generated)
+    rebuilt, rebuilt_seconds = spans()
+    assert rebuilt == generated
+    assert rebuilt_seconds == pytest.approx(seconds, abs=1e-3)  # the generator's clock is finer than a microsecond
 
 
 def test_a_second_run_adds_to_the_first(volume):
