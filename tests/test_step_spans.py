@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from complaints.models import ComplaintEvent, StepSpan
@@ -151,3 +153,15 @@ def test_the_dashboard_reads_spans_not_events(complaint_in):
     rebuild_step_spans([case.pk])
     assert dashboard(scope).steps[0].completions == 1
     assert dashboard(Scope(date(2020, 1, 1), date(2020, 1, 2))).steps[0].completions == 0
+
+
+def test_the_rebuild_command_takes_codes_and_refuses_unknown_ones(complaint_in):
+    case = complaint_in(Status.VERIFICATION)
+    StepSpan.objects.all().delete()
+    with pytest.raises(CommandError, match="Unknown tracking code"):
+        call_command("rebuild_step_spans", case.code, "XXXX-0000", stdout=StringIO())
+    assert not StepSpan.objects.exists()  # nothing rebuilt when one code is wrong
+    out = StringIO()
+    call_command("rebuild_step_spans", case.code.lower(), stdout=out)
+    assert "2 step spans written" in out.getvalue()  # submitted, screening
+    assert StepSpan.objects.filter(complaint=case).count() == 2
