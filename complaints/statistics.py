@@ -191,9 +191,20 @@ def _period_complaints(scope: Scope) -> QuerySet[Complaint]:
     return Complaint.objects.filter(scope.complaint_filter(), created_at__gte=scope.since, created_at__lt=scope.until)
 
 
-def counts(scope: Scope) -> tuple[int, list[Count_], list[Count_], list[Count_], dict[str, int]]:
-    """(received, by status, by outcome, by channel) for the complaints created in the period, and the information
-    requests created in it (received, answered, closed otherwise, still open), in one query."""
+@dataclass(frozen=True)
+class PeriodCounts:
+    received: int
+    by_status: list[Count_]
+    by_outcome: list[Count_]
+    by_channel: list[Count_]
+    information: dict[str, int]  # received, answered, closed_otherwise, still_open
+    weekly: list[Week]
+
+
+def period_counts(scope: Scope) -> PeriodCounts:
+    """Received, by status, by outcome and by channel, the weekly trend (every ISO week of the period from its Monday
+    in WITA, empty ones as 0) of the complaints created in the period, and the information requests created in it
+    (received, answered, closed otherwise, still open): one query, one pass over the period's rows, grouped by week."""
     closed, answered = Q(status=Status.CLOSED), Q(outcome=Outcome.ANSWERED)
     aggregates = {"received": Count("pk", filter=IS_COMPLAINT)}
     aggregates |= {f"status_{s}": Count("pk", filter=IS_COMPLAINT & Q(status=s)) for s in Status.values}
@@ -205,32 +216,32 @@ def counts(scope: Scope) -> tuple[int, list[Count_], list[Count_], list[Count_],
         "info_closed_otherwise": Count("pk", filter=IS_INFORMATION & closed & ~answered),
         "info_still_open": Count("pk", filter=IS_INFORMATION & ~closed),
     }
-    row = _period_complaints(scope).order_by().aggregate(**aggregates)
-    by_status = [Count_(s.value, str(s.label), row[f"status_{s}"]) for s in Status]
-    by_outcome = [Count_(o.value, str(o.label), row[f"outcome_{o}"]) for o in COMPLAINT_OUTCOMES]
-    by_channel = [Count_(k.value, str(k.label), row[f"channel_{k}"]) for k in ChannelKind]
-    information = {key.removeprefix("info_"): value for key, value in row.items() if key.startswith("info_")}
-    return row["received"], by_status, by_outcome, by_channel, information
-
-
-def weekly_trend(scope: Scope) -> list[Week]:
-    """Complaints received per ISO week (Monday in WITA), every week of the period, empty ones as 0; one query."""
     rows = (
-        _period_complaints(scope).filter(IS_COMPLAINT).order_by()
+        _period_complaints(scope).order_by()
         .annotate(week=TruncWeek("created_at", tzinfo=timezone.get_current_timezone()))
-        .values("week").annotate(n=Count("pk")).values_list("week", "n")
+        .values("week").annotate(**aggregates)
     )
-    found: dict[date, int] = defaultdict(int)
-    for week, n in rows:
+    row: dict[str, int] = dict.fromkeys(aggregates, 0)
+    per_week: dict[date, int] = defaultdict(int)
+    for weekly_row in rows:
+        week = weekly_row.pop("week")
         monday = timezone.localtime(week).date() if isinstance(week, datetime) else week
-        found[monday] += n
-    first = scope.start - timedelta(days=scope.start.weekday())
+        per_week[monday] += weekly_row["received"]
+        for key, value in weekly_row.items():
+            row[key] += value
     weeks = []
-    monday = first
+    monday = scope.start - timedelta(days=scope.start.weekday())
     while monday <= scope.end:
-        weeks.append(Week(monday, found.get(monday, 0)))
+        weeks.append(Week(monday, per_week.get(monday, 0)))
         monday += timedelta(days=7)
-    return weeks
+    return PeriodCounts(
+        received=row["received"],
+        by_status=[Count_(s.value, str(s.label), row[f"status_{s}"]) for s in Status],
+        by_outcome=[Count_(o.value, str(o.label), row[f"outcome_{o}"]) for o in COMPLAINT_OUTCOMES],
+        by_channel=[Count_(k.value, str(k.label), row[f"channel_{k}"]) for k in ChannelKind],
+        information={key.removeprefix("info_"): value for key, value in row.items() if key.startswith("info_")},
+        weekly=weeks,
+    )
 
 
 def current_load(scope: Scope) -> tuple[dict[str, int], dict[str, int], tuple[int, int]]:
@@ -293,25 +304,25 @@ def step_histograms(scope: Scope, limits: dict[tuple[str, str], timedelta]) -> d
 
 
 def dashboard(scope: Scope) -> Dashboard:
-    """Every figure of the leaders' dashboard, in five queries whatever the number of complaints."""
-    received, by_status, by_outcome, by_channel, information = counts(scope)
-    weekly = weekly_trend(scope)
+    """Every figure of the leaders' dashboard, in four queries whatever the number of complaints."""
+    counted = period_counts(scope)
     open_by_status, late_by_status, (info_open, info_late) = current_load(scope)
     limits = step_limits()
     histograms = step_histograms(scope, limits)
     steps = []
     for status, step in STEP_OF.items():
         histogram = histograms.get(status, StepHistogram())
-        counted = histogram.values()
+        durations = histogram.values()
         steps.append(StepFigure(
             step=step, status=str(status), label=str(status.label),
             limits=tuple(sorted({limits[(str(status), str(p))] for p in Program})),
             completions=histogram.completions, within=histogram.within,
-            median=counted_median(counted), p90=counted_percentile(counted, 0.9),
+            median=counted_median(durations), p90=counted_percentile(durations, 0.9),
             open_now=open_by_status[status], overdue_now=late_by_status[status],
         ))
     return Dashboard(
-        scope=scope, received=received, by_status=by_status, by_outcome=by_outcome, by_channel=by_channel,
-        steps=steps, weekly=weekly, open_now=sum(open_by_status.values()), overdue_now=sum(late_by_status.values()),
-        information=InformationFigures(**information, open_now=info_open, overdue_now=info_late),
+        scope=scope, received=counted.received, by_status=counted.by_status, by_outcome=counted.by_outcome,
+        by_channel=counted.by_channel, steps=steps, weekly=counted.weekly, open_now=sum(open_by_status.values()),
+        overdue_now=sum(late_by_status.values()),
+        information=InformationFigures(**counted.information, open_now=info_open, overdue_now=info_late),
     )

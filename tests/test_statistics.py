@@ -233,7 +233,7 @@ def test_a_fixed_number_of_queries(complaint_in):
     for i in range(27):
         complaint_in(statuses[i % 3])
     assert dashboard(scope).received == 30
-    assert _queries(scope) == few == 5
+    assert _queries(scope) == few == 4
 
 
 def test_percentile_and_median_helpers():
