@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 
 from complaints.models import Complaint
 from roles.policy import ReporterAccess, reporter_access
@@ -20,7 +20,12 @@ class ReporterView:
     allow_field_contact: bool | None = None
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        # dataclasses.asdict deep-copies field by field; every value here is a str, bool or None, so a plain dict is
+        # the same thing at a tenth of the cost (once per row of every API list).
+        return {name: getattr(self, name) for name in _FIELD_NAMES}
+
+
+_FIELD_NAMES = tuple(field.name for field in fields(ReporterView))
 
 
 def reporter_view(user, complaint: Complaint) -> ReporterView:

@@ -79,7 +79,8 @@ def submit_complaint(*, user, data: ComplaintInput, uploads: Sequence[UploadedFi
     try:
         with transaction.atomic():
             complaint = _create(user, channel, channel_kind, data)
-            store_attachments(user=user, complaint=complaint, uploads=uploads, kind=AttachmentKind.EVIDENCE)
+            if uploads:  # (without files, its own atomic block would cost a savepoint for nothing)
+                store_attachments(user=user, complaint=complaint, uploads=uploads, kind=AttachmentKind.EVIDENCE)
             complaint_submitted.send(sender=Complaint, complaint=complaint, user=user)
     except IntegrityError:
         # A concurrent retry of the same message won the race: answer with its complaint.
