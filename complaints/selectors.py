@@ -13,11 +13,14 @@ from roles.roles import Role
 
 User = get_user_model()
 
-LIST_RELATIONS = ("category", "district", "village", "assigned_team", "reporter", "channel")
+# What a row of a list shows, read with it: the API's rows carry the reporter (masked per role, roles/masking.py);
+# the portal's list rows show no reporter. No list shows the complaint's channel (its kind is a column of the row).
+LIST_RELATIONS = ("category", "district", "village", "assigned_team", "reporter")
+ROW_RELATIONS = ("category", "district", "village", "assigned_team")
 
 
-def complaint_list(user) -> QuerySet[Complaint]:
-    return visible_complaints(user).select_related(*LIST_RELATIONS)
+def complaint_list(user, relations: tuple[str, ...] = LIST_RELATIONS) -> QuerySet[Complaint]:
+    return visible_complaints(user).select_related(*relations)
 
 
 def role_queue_condition(role: Role) -> Q:
@@ -38,11 +41,11 @@ def queue_condition(roles: frozenset[Role]) -> Q:
     return condition
 
 
-def queue_for(user, role: Role | None = None) -> QuerySet[Complaint]:
+def queue_for(user, role: Role | None = None, *, relations: tuple[str, ...] = LIST_RELATIONS) -> QuerySet[Complaint]:
     """The user's work queue (all their roles, or one of them), most urgent first."""
     roles = user_roles(user)
     condition = queue_condition(roles) if role is None else (role_queue_condition(role) if role in roles else Q(pk__in=[]))
-    return complaint_list(user).filter(condition).order_by(F("due_at").asc(nulls_last=True), "id")
+    return complaint_list(user, relations).filter(condition).order_by(F("due_at").asc(nulls_last=True), "id")
 
 
 def queue_counts(user) -> dict[Role, int]:
@@ -58,11 +61,13 @@ def queue_counts(user) -> dict[Role, int]:
     return {role: counts[str(role)] for role in roles}
 
 
-def oversight_list(user, *, include_closed: bool = False) -> QuerySet[Complaint]:
+def oversight_list(
+    user, *, include_closed: bool = False, relations: tuple[str, ...] = LIST_RELATIONS
+) -> QuerySet[Complaint]:
     """Every case the user may see: open ones most urgent first, or all of them newest first."""
     if include_closed:
-        return complaint_list(user).order_by("-created_at", "-id")
-    return complaint_list(user).exclude(status=Status.CLOSED).order_by(F("due_at").asc(nulls_last=True), "id")
+        return complaint_list(user, relations).order_by("-created_at", "-id")
+    return complaint_list(user, relations).exclude(status=Status.CLOSED).order_by(F("due_at").asc(nulls_last=True), "id")
 
 
 def complaint_detail(user, code: str) -> Complaint:

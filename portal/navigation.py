@@ -17,9 +17,9 @@ from roles.policy import (
     may_create_complaints,
     may_dispatch,
     may_edit_knowledge,
+    may_open_roster,
     may_use_inbox,
     may_view_dashboard,
-    roster_access,
 )
 from roles.principals import user_roles
 from roles.roles import Role
@@ -68,7 +68,7 @@ def nav_items(user) -> list[NavItem]:
         items.append(NavItem("outbox", _("Pesan gagal"), reverse("portal:outbox"), counts.get("dead")))
     if may_edit_knowledge(user):
         items.append(NavItem("knowledge", _("Basis pengetahuan"), reverse("portal:knowledge")))
-    if roster_access(user):
+    if may_open_roster(user):
         items.append(NavItem("roster", _("Jadwal piket"), reverse("duty:roster")))
     if field_log_access(user):
         items.append(NavItem("field-log", _("Buku kegiatan"), reverse("duty:log")))

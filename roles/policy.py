@@ -213,6 +213,14 @@ def roster_access(user, team_id: int | None = None) -> DutyAccess:
     return DutyAccess.NONE
 
 
+def may_open_roster(user) -> bool:
+    """Whether the user reads some post's roster (`roster_access(user) >= READ`), for the navigation. The same rules
+    without the post-leader permission, which only decides READ or WRITE: asking for it loads every permission of the
+    user and of their groups, two queries on every portal page a TRC member opens."""
+    roles = user_roles(user)
+    return Role.KABID in roles or _own_post(user, None) or bool(roles & {Role.KEPALA, Role.OPERATOR, Role.KASI})
+
+
 def field_log_access(user, team_id: int | None = None) -> DutyAccess:
     """The field log ("buku kegiatan lapangan") of post `team_id` (None: on any post).
 
