@@ -1,5 +1,6 @@
 """Step spans (complaints.models.StepSpan): the one rule that turns an event history into step durations, applied
-when a step ends (`record_step_left`), to a whole history (`rebuild_step_spans`) and by the volume generator.
+when a step ends (`record_step_left`), to a whole history (`rebuild_step_spans`) and by the volume generator; and
+their daily roll-up (`roll_up_step_days`, run by the worker after each SLA sweep) that a year's dashboard reads.
 
 A step is entered by the event whose to_status is that status and left by the next *moving* event, whose from_status
 is that status and whose to_status differs. Events that stay in a status (assigning a team, noting arrival, an
@@ -10,15 +11,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Max, Min, Q, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
 
-from complaints.models import Complaint, ComplaintEvent, ComplaintKind
-from complaints.models.step_span import StepSpan
-from complaints.workflow import STEP_OF
+from complaints.models import Complaint, ComplaintEvent, ComplaintKind, SlaPolicy
+from complaints.models.step_span import StepDay, StepDayBucket, StepSpan
+from complaints.sla import step_window
+from complaints.workflow import SOP_TIME_LIMITS, STEP_OF
 
 # Whole minutes below EXACT_MINUTES, then buckets 1% wide: a percentile read from the histogram is exact to the minute
 # for short steps and within 1% for long ones, and a year of any step's durations fits in under a thousand buckets.
@@ -27,6 +31,7 @@ LOG_STEP = math.log(1.01)
 
 MOVING = Q(from_status="") | ~Q(from_status=F("to_status"))
 REBUILD_CHUNK = 2_000  # complaints per transaction in a rebuild
+ROLL_UP_DAYS = 31  # days per roll-up transaction: a first roll-up of years of history goes a month at a time
 
 
 class TimelineEvent(NamedTuple):
@@ -61,13 +66,24 @@ def spans_of(timeline: Iterable[TimelineEvent]) -> Iterator[Span]:
         current = (event.to_status, event.at)
 
 
-def span_row(complaint: Complaint, span: Span, model: type[StepSpan] = StepSpan) -> StepSpan:
+def limits_in_force(policy_model: type[SlaPolicy] = SlaPolicy) -> dict[tuple[str, str], timedelta]:
+    """Each (status, program)'s time limit in one query: the policy table, with the SOP's times as fallback.
+
+    The same answer as `complaints.sla.step_window(status, program)[1]`, without a query per step.
+    """
+    limits = {(str(status), str(program)): window[1] for (status, program), window in SOP_TIME_LIMITS.items()}
+    for status, program, limit in policy_model.objects.values_list("status", "program", "limit"):
+        limits[(status, program)] = limit
+    return limits
+
+
+def span_row(complaint: Complaint, span: Span, limit: timedelta, model: type[StepSpan] = StepSpan) -> StepSpan:
     seconds = (span.left_at - span.entered_at) / timedelta(seconds=1)
     return model(
         left_by_id=span.left_by, complaint_id=complaint.pk, status=span.status, program=complaint.program,
         is_information=complaint.kind == ComplaintKind.INFORMATION, district_id=complaint.district_id,
         category_id=complaint.category_id, channel_kind=complaint.channel_kind, entered_at=span.entered_at,
-        left_at=span.left_at, seconds=seconds, bucket=bucket_of(seconds),
+        left_at=span.left_at, seconds=seconds, bucket=bucket_of(seconds), within=seconds <= limit.total_seconds(),
     )
 
 
@@ -78,7 +94,8 @@ def _timeline(events: Iterable[ComplaintEvent]) -> list[TimelineEvent]:
 def record_step_left(complaint: Complaint, event: ComplaintEvent) -> StepSpan | None:
     """Called for every new event, inside its transaction: when it ends a step, store that step's span.
 
-    One indexed query (the complaint's previous moving event) and one insert, only for events that move.
+    Two indexed queries (the complaint's previous moving event, the step's policy) and one insert, only for events
+    that end a step.
     """
     if not event.from_status or event.from_status == event.to_status or event.from_status not in STEP_OF:
         return None
@@ -91,7 +108,8 @@ def record_step_left(complaint: Complaint, event: ComplaintEvent) -> StepSpan | 
     spans = list(spans_of(_timeline([previous, event])))
     if not spans:
         return None
-    row = span_row(complaint, spans[-1])
+    span = spans[-1]
+    row = span_row(complaint, span, step_window(span.status, complaint.program)[1])
     row.save(force_insert=True)
     return row
 
@@ -99,6 +117,7 @@ def record_step_left(complaint: Complaint, event: ComplaintEvent) -> StepSpan | 
 def rebuild_step_spans(complaint_ids: Sequence[int] | None = None, *, apps=None) -> int:
     """Derive the spans again from the events: of these complaints, or of all. For maintenance (a backfill, a test that
     fabricated history); returns how many spans were written. `apps`: a migration's historical models."""
+    limits = limits_in_force(apps.get_model("complaints", "SlaPolicy") if apps else SlaPolicy)
     complaint_model = apps.get_model("complaints", "Complaint") if apps else Complaint
     event_model = apps.get_model("complaints", "ComplaintEvent") if apps else ComplaintEvent
     span_model = apps.get_model("complaints", "StepSpan") if apps else StepSpan
@@ -123,12 +142,86 @@ def rebuild_step_spans(complaint_ids: Sequence[int] | None = None, *, apps=None)
         for event in [*events, None]:
             if event is None or event.complaint_id != owner:
                 if owner is not None:
-                    rows.extend(span_row(by_id[owner], span, span_model) for span in spans_of(timeline))
+                    complaint = by_id[owner]
+                    rows.extend(
+                        span_row(complaint, span, limits[(span.status, complaint.program)], span_model)
+                        for span in spans_of(timeline)
+                    )
                 if event is None:
                     break
                 owner, timeline = event.complaint_id, []
             timeline.append(TimelineEvent(event.pk, event.from_status, event.to_status, event.created_at))
         with transaction.atomic():
-            span_model.objects.filter(complaint_id__in=by_id).delete()
+            old = span_model.objects.filter(complaint_id__in=by_id)
+            touched = {timezone.localdate(at) for at in old.values_list("left_at", flat=True)}
+            touched |= {timezone.localdate(row.left_at) for row in rows}
+            old.delete()
             span_model.objects.bulk_create(rows, batch_size=1_000)
+            if apps is None:  # a migration's backfill runs before any roll-up exists
+                forget_step_days(touched)
         written += len(rows)
+
+
+def forget_step_days(days: Iterable[date]) -> None:
+    """Drop the roll-up of these days (their spans changed); the dashboard reads their spans until the next roll-up."""
+    StepDay.objects.filter(day__in=list(days)).delete()
+
+
+def roll_up_step_days(today: date | None = None) -> int:
+    """Sum up the spans of every finished local day without a roll-up yet, from the first span's day to yesterday.
+
+    Idempotent and cheap when there is nothing to do (two queries). Returns how many days were rolled up.
+    """
+    today = today or timezone.localdate()
+    bounds = StepSpan.objects.aggregate(first=Min("left_at"), last=Max("left_at"))
+    if bounds["first"] is None:
+        return 0
+    first, last = timezone.localdate(bounds["first"]), min(timezone.localdate(bounds["last"]), today - timedelta(days=1))
+    done = set(StepDay.objects.filter(day__gte=first, day__lte=last).values_list("day", flat=True))
+    missing = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    missing = [day for day in missing if day not in done]
+    for start, end in day_ranges(missing, longest=ROLL_UP_DAYS):
+        _roll_up(start, end)
+    return len(missing)
+
+
+def _roll_up(start: date, end: date) -> None:
+    """One transaction: the markers of start..end and their buckets. A concurrent roll-up of the same days fails on
+    the markers' primary key and leaves this one's rows out (the other wrote the same)."""
+    rows = (
+        StepSpan.objects.filter(left_at__gte=local_midnight(start), left_at__lt=local_midnight(end + timedelta(days=1)),
+                                is_information=False)
+        .annotate(day=TruncDate("left_at", tzinfo=timezone.get_current_timezone()))
+        .order_by().values("day", "status", "bucket")
+        .annotate(n=Count("pk"), total=Sum("seconds"), within_n=Count("pk", filter=Q(within=True)))
+        .values_list("day", "status", "bucket", "n", "total", "within_n")
+    )
+    buckets = [
+        StepDayBucket(day_id=day, status=status, bucket=bucket, count=n, total_seconds=total, within=within_n)
+        for day, status, bucket, n, total, within_n in rows
+    ]
+    spans_per_day: dict[date, int] = {}
+    for row in buckets:
+        spans_per_day[row.day_id] = spans_per_day.get(row.day_id, 0) + row.count
+    days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
+    with transaction.atomic():
+        StepDay.objects.bulk_create([StepDay(day=day, spans=spans_per_day.get(day, 0)) for day in days])
+        StepDayBucket.objects.bulk_create(buckets, batch_size=2_000)
+
+
+def local_midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def day_ranges(days: Iterable[date], *, longest: int | None = None) -> Iterator[tuple[date, date]]:
+    """Consecutive runs of the given days (in increasing order) as (first, last), each at most `longest` days long."""
+    start = end = None
+    for day in days:
+        if start is not None and day == end + timedelta(days=1) and (longest is None or (day - start).days < longest):
+            end = day
+            continue
+        if start is not None:
+            yield start, end
+        start = end = day
+    if start is not None:
+        yield start, end

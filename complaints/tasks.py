@@ -1,4 +1,4 @@
-"""Background tasks of the core: the periodic SLA sweep (django-tasks)."""
+"""Background tasks of the core: the periodic SLA sweep and the step figures' daily roll-up (django-tasks)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,13 @@ from django_tasks import task
 @task()
 def sla_sweep() -> int:
     from complaints.services.sla_sweep import sweep_breaches
+    from complaints.step_spans import roll_up_step_days
 
     recorded = sweep_breaches()
     schedule_sla_sweep()
+    # Yesterday's step figures summed up for the dashboard, once (two small queries when there is nothing to do);
+    # after the rescheduling, so that a failure here never stops the sweeps.
+    roll_up_step_days()
     return recorded
 
 

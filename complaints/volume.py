@@ -42,13 +42,14 @@ from complaints.models import (
     Reporter,
     SlaBreach,
     StaffNotification,
+    StepDay,
     StepSpan,
     Team,
 )
 from complaints.models.complaint import TRACKING_ALPHABET, TRACKING_GROUP
 from complaints.models.taxonomy import ComplaintKind
 from complaints.sla import step_window
-from complaints.step_spans import TimelineEvent, bucket_of, spans_of
+from complaints.step_spans import TimelineEvent, bucket_of, roll_up_step_days, spans_of
 from complaints.workflow import STEP_OF, Outcome, Program, ReturnReason, Status
 from roles.grants import TEAM_PERMISSION_CODENAMES
 from roles.roles import SUPERIOR, Role
@@ -247,7 +248,7 @@ NOTIFICATION_COLUMNS = (
 )
 SPAN_COLUMNS = (
     "left_by_id", "complaint_id", "status", "program", "is_information", "district_id", "category_id", "channel_kind",
-    "entered_at", "left_at", "seconds", "bucket",
+    "entered_at", "left_at", "seconds", "bucket", "within",
 )
 TABLES: tuple[tuple[type[models.Model], tuple[str, ...]], ...] = (
     (Reporter, REPORTER_COLUMNS),
@@ -444,6 +445,7 @@ class Generator:
             batch.add(StepSpan, (
                 span.left_by, complaint_id, span.status, str(program), is_information, district_id, category_id,
                 str(kind), span.entered_at, span.left_at, seconds, bucket_of(seconds),
+                seconds <= self.limit(span.status, str(program)),
             ))
         if state.status == S.CLOSED and target is None:
             self.recent_closed.append((complaint_id, code))
@@ -872,6 +874,8 @@ def generate(
     open_groups = [group for group in OPEN_GROUPS for _ in range(per_step)]
     rng.shuffle(open_groups)
     writer = Writer()
+    # The new spans fall on past days: their roll-ups are made again at the end.
+    StepDay.objects.all().delete()
     existing = Complaint.objects.count()
     if existing:
         # Codes are random; the ones already in the table must not come up again.
@@ -907,5 +911,6 @@ def generate(
     finally:
         # Also after an error or Ctrl-C: the indexes dropped for speed come back, over what was committed.
         writer.finish()
+        roll_up_step_days()
     return Summary(total, open_count, rows_total, time.monotonic() - started)
 

@@ -31,10 +31,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from complaints import sla
-from complaints.models import ChannelKind, Complaint, ComplaintEvent, SlaPolicy
+from complaints.models import ChannelKind, Complaint, ComplaintEvent, SlaPolicy, StepDay, StepDayBucket, StepSpan
 from complaints.services.transitions import perform_action
 from complaints.statistics import InformationFigures, Scope, dashboard, default_period, median, percentile, step_limits
-from complaints.step_spans import rebuild_step_spans
+from complaints.step_spans import rebuild_step_spans, roll_up_step_days
 from complaints.workflow import OPEN_STATUSES, Outcome, Program, Status
 from roles.roles import Role
 from tests.backdating import rewritable_events
@@ -203,10 +203,51 @@ def test_filters_narrow_every_figure(timed_cases, halong, category):
     assert (step1.completions, step1.within, step1.median, step1.p90) == (3, 2, m(2), m(6))  # B6 C2 D1
 
 
-def test_the_policy_table_decides_the_sop_time(timed_cases):
+def test_a_policy_change_judges_the_steps_that_end_after_it(timed_cases, complaint_in):
+    """Each step is judged by the limit in force when it ended; the shown limit is today's."""
     assert SlaPolicy.objects.filter(status=Status.SCREENING).update(limit=m(10)) == 2
     step2 = dashboard(Scope(START, END)).steps[1]
-    assert (step2.completions, step2.within, step2.limits) == (3, 3, (m(10),))
+    assert (step2.completions, step2.within, step2.limits) == (3, 2, (m(10),))  # A7 B4 D5 judged by 5 min then
+    today = timezone.localdate()
+    late = complaint_in(Status.VERIFICATION)  # screening left now, under the new 10 minutes
+    retime(late, timezone.now() - timedelta(minutes=20), {"accept": 1, "forward": 9})
+    step2 = dashboard(Scope(today, today)).steps[1]
+    assert (step2.completions, step2.within) == (1, 1)  # 8 minutes: over the old 5, within the new 10
+    # A rebuild judges the steps it derives by the policy now (the same 8 minutes, and A7 B4 D5).
+    rebuild_step_spans([timed_cases[k].pk for k in "abd"])
+    assert dashboard(Scope(START, END)).steps[1].within == 3
+
+
+def test_figures_are_the_same_from_the_daily_roll_up(timed_cases):
+    before = dashboard(Scope(START, END))
+    assert roll_up_step_days(today=date(2026, 3, 20)) > 14  # from the first span's day to the 19th
+    assert StepDay.objects.filter(day__gte=START, day__lte=END).count() == 14
+    after = dashboard(Scope(START, END))
+    assert after.steps == before.steps
+    assert {s.step: (s.completions, s.within, s.median, s.p90) for s in after.steps} == EXPECTED_STEPS
+    # The roll-up holds what the spans hold, information requests left out (H's two steps are not in it).
+    assert sum(StepDayBucket.objects.values_list("count", flat=True)) == StepSpan.objects.filter(
+        is_information=False, left_at__lt=wita(2026, 3, 20)).count()
+    # Narrowed figures read the spans (the roll-up has no kecamatan, category or channel) and still agree.
+    narrowed = dashboard(Scope(START, END, channel_kind=ChannelKind.WALK_IN)).steps[0]
+    assert (narrowed.completions, narrowed.within, narrowed.median, narrowed.p90) == (3, 2, m(3), m(2950))
+    assert roll_up_step_days(today=date(2026, 3, 20)) == 0  # nothing left to do
+
+
+def test_the_roll_up_is_read_only_for_finished_days_and_forgotten_when_spans_change(timed_cases):
+    roll_up_step_days(today=date(2026, 3, 12))  # the 11th is the last finished day
+    assert not StepDay.objects.filter(day__gte=date(2026, 3, 12)).exists()
+    with CaptureQueriesContext(connection) as ctx:
+        figures = dashboard(Scope(START, END))
+    assert {s.step: (s.completions, s.within, s.median, s.p90) for s in figures.steps} == EXPECTED_STEPS
+    assert len(ctx.captured_queries) == 6  # rolled-up days and the spans of the rest
+    # Rebuilding B (left its steps on the 10th) forgets that day, and the figures stay right.
+    rebuild_step_spans([timed_cases["b"].pk])
+    assert not StepDay.objects.filter(day=date(2026, 3, 10)).exists()
+    assert StepDay.objects.filter(day=date(2026, 3, 9)).exists()
+    figures = dashboard(Scope(START, END))
+    assert {s.step: (s.completions, s.within, s.median, s.p90) for s in figures.steps} == EXPECTED_STEPS
+    assert roll_up_step_days(today=date(2026, 3, 12)) == 1  # the 10th again
 
 
 def test_step_limits_agree_with_the_sla_module():
@@ -233,7 +274,7 @@ def test_a_fixed_number_of_queries(complaint_in):
     for i in range(27):
         complaint_in(statuses[i % 3])
     assert dashboard(scope).received == 30
-    assert _queries(scope) == few == 4
+    assert _queries(scope) == few == 5  # no day rolled up yet: the roll-up read is skipped
 
 
 def test_percentile_and_median_helpers():

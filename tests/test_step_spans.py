@@ -10,12 +10,14 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from complaints.models import ComplaintEvent, StepSpan
+from complaints.models import ComplaintEvent, StepDay, StepSpan
 from complaints.services.transitions import perform_action
 from complaints.statistics import Scope, counted_median, counted_percentile, dashboard, median, percentile
 from complaints.step_spans import EXACT_MINUTES, TimelineEvent, bucket_of, rebuild_step_spans, spans_of
+from complaints.tasks import sla_sweep
 from complaints.workflow import STEP_OF, Status
 from roles.roles import Role
+from tests.backdating import rewritable_events
 
 pytestmark = pytest.mark.django_db
 
@@ -165,3 +167,18 @@ def test_the_rebuild_command_takes_codes_and_refuses_unknown_ones(complaint_in):
     call_command("rebuild_step_spans", case.code.lower(), stdout=out)
     assert "2 step spans written" in out.getvalue()  # submitted, screening
     assert StepSpan.objects.filter(complaint=case).count() == 2
+
+
+def test_the_worker_rolls_up_finished_days_after_each_sweep(complaint_in):
+    case = complaint_in(Status.VERIFICATION)
+    three_days = timedelta(days=3)
+    with rewritable_events() as rewritable:  # this test fabricates a past: the steps ended three days ago
+        for event in ComplaintEvent.objects.filter(complaint=case):
+            rewritable.filter(pk=event.pk).update(created_at=event.created_at - three_days)
+    rebuild_step_spans([case.pk])
+    assert not StepDay.objects.exists()
+    sla_sweep.call()
+    ended = timezone.localdate(StepSpan.objects.get(complaint=case, status=Status.SCREENING).left_at)
+    rolled = StepDay.objects.get(day=ended)
+    assert rolled.spans == 2 and sum(rolled.buckets.values_list("count", flat=True)) == 2
+    assert not StepDay.objects.filter(day=timezone.localdate()).exists()  # today is not finished

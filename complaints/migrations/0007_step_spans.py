@@ -1,4 +1,5 @@
-"""Step spans: how long each step took, one row per step left (complaints.models.step_span), for the dashboard.
+"""Step spans: how long each step took, one row per step left (complaints.models.step_span), and their daily
+roll-up, for the dashboard.
 
 The index serves the one way spans are read, by the period in which the step was left. On PostgreSQL it covers every
 column the figures group, count or narrow by, so a year's figures are an index-only scan; SQLite has no INCLUDE.
@@ -9,7 +10,7 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 PERIOD_INDEX = "stepspan_period_idx"
-COVERED = "status, program, is_information, district_id, category_id, channel_kind, seconds, bucket"
+COVERED = "status, program, is_information, district_id, category_id, channel_kind, seconds, bucket, within"
 
 
 def create_index(apps, schema_editor) -> None:
@@ -36,6 +37,18 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
+            name='StepDay',
+            fields=[
+                ('day', models.DateField(primary_key=True, serialize=False)),
+                ('spans', models.PositiveIntegerField(default=0)),
+                ('rolled_up_at', models.DateTimeField(auto_now_add=True)),
+            ],
+            options={
+                'verbose_name': 'rekap harian lama langkah',
+                'verbose_name_plural': 'rekap harian lama langkah',
+            },
+        ),
+        migrations.CreateModel(
             name='StepSpan',
             fields=[
                 ('left_by', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, primary_key=True, related_name='+', serialize=False, to='complaints.complaintevent', verbose_name='peristiwa')),
@@ -47,6 +60,7 @@ class Migration(migrations.Migration):
                 ('left_at', models.DateTimeField(verbose_name='selesai')),
                 ('seconds', models.FloatField(verbose_name='lama (detik)')),
                 ('bucket', models.PositiveSmallIntegerField()),
+                ('within', models.BooleanField(verbose_name='dalam waktu SOP')),
                 ('category', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='complaints.category')),
                 ('complaint', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='complaints.complaint')),
                 ('district', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='complaints.district')),
@@ -54,6 +68,21 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'lama langkah',
                 'verbose_name_plural': 'lama langkah',
+            },
+        ),
+        migrations.CreateModel(
+            name='StepDayBucket',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('status', models.CharField(choices=[('submitted', 'Diterima'), ('screening', 'Penyaringan'), ('verification', 'Verifikasi'), ('field_check', 'Cek lapangan'), ('dispatch', 'Penugasan'), ('reporting', 'Pelaporan'), ('head_review', 'Telaah Kepala'), ('notification', 'Pemberitahuan'), ('closed', 'Selesai')], max_length=20)),
+                ('bucket', models.PositiveSmallIntegerField()),
+                ('count', models.PositiveIntegerField()),
+                ('total_seconds', models.FloatField()),
+                ('within', models.PositiveIntegerField()),
+                ('day', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='buckets', to='complaints.stepday')),
+            ],
+            options={
+                'constraints': [models.UniqueConstraint(fields=('day', 'status', 'bucket'), name='step_day_bucket_once')],
             },
         ),
         migrations.RunPython(create_index, drop_index, elidable=False),

@@ -9,7 +9,7 @@ from complaints.models.knowledge import KnowledgeAnswer, KnowledgeTopic
 from complaints.models.permissions import ComplaintGroupObjectPermission, ComplaintUserObjectPermission
 from complaints.models.reporter import Reporter
 from complaints.models.sla import SlaPolicy
-from complaints.models.step_span import StepSpan
+from complaints.models.step_span import StepDay, StepDayBucket, StepSpan
 from complaints.models.taxonomy import Category, ComplaintKind
 from complaints.models.team import Team
 
@@ -34,6 +34,8 @@ __all__ = [
     "SlaBreach",
     "SlaPolicy",
     "StaffNotification",
+    "StepDay",
+    "StepDayBucket",
     "StepSpan",
     "Team",
     "Village",

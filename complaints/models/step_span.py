@@ -2,9 +2,10 @@
 
 The events are the record; a span is a copy of what they say, shaped for aggregation. Without it the dashboard would
 replay every event of the period (millions for a year at national scale) to find when each step began and ended.
-A span carries the complaint's fixed attributes (program, kind, district, category, channel: set at intake, never
-changed by an action) so the figures can narrow by them without a join, and its duration's histogram `bucket`
-(complaints.step_spans.bucket_of) so percentiles come from a GROUP BY instead of sorting every duration.
+A span carries its verdict (`within`: left within the step's time limit then in force), the complaint's fixed
+attributes (program, kind, district, category, channel: set at intake, never changed by an action) so the figures
+can narrow by them without a join, and its duration's histogram `bucket` (complaints.step_spans.bucket_of) so
+percentiles come from a GROUP BY instead of sorting every duration.
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ class StepSpan(models.Model):
     left_at = models.DateTimeField(_("selesai"))
     seconds = models.FloatField(_("lama (detik)"))
     bucket = models.PositiveSmallIntegerField()
+    # Judged once, by the step's time limit in force when it ended: a later policy change judges later steps.
+    within = models.BooleanField(_("dalam waktu SOP"))
 
     class Meta:
         verbose_name = _("lama langkah")
@@ -46,3 +49,41 @@ class StepSpan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.complaint_id} · {self.status} · {self.seconds:.0f} s"
+
+
+class StepDay(models.Model):
+    """A local (WITA) day whose complaint spans are summed up in StepDayBucket rows (complaints.step_spans.roll_up).
+
+    A year's dashboard then adds a few hundred thousand rows instead of reading millions of spans. Only finished days
+    are rolled up: spans are written when a step ends, so a past day changes only by maintenance (a rebuild, a bulk
+    load), which forgets the days it touched. Days without a marker are read from the spans themselves.
+    """
+
+    day = models.DateField(primary_key=True)
+    spans = models.PositiveIntegerField(default=0)
+    rolled_up_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rekap harian lama langkah")
+        verbose_name_plural = _("rekap harian lama langkah")
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m-%d} · {self.spans}"
+
+
+class StepDayBucket(models.Model):
+    """The complaint steps (information requests left out) of one status left on one day in one duration bucket."""
+
+    # No index of its own: the unique constraint's index begins with the day.
+    day = models.ForeignKey(StepDay, on_delete=models.CASCADE, related_name="buckets", db_index=False)
+    status = models.CharField(max_length=20, choices=Status.choices)
+    bucket = models.PositiveSmallIntegerField()
+    count = models.PositiveIntegerField()
+    total_seconds = models.FloatField()
+    within = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "status", "bucket"], name="step_day_bucket_once")]
+
+    def __str__(self) -> str:
+        return f"{self.day_id:%Y-%m-%d} · {self.status} · {self.bucket} · {self.count}"
