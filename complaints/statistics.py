@@ -200,42 +200,50 @@ class PeriodCounts:
 def period_counts(scope: Scope) -> PeriodCounts:
     """Received, by status, by outcome and by channel, the weekly trend (every ISO week of the period from its Monday
     in WITA, empty ones as 0) of the complaints created in the period, and the information requests created in it
-    (received, answered, closed otherwise, still open): one query, one pass over the period's rows, grouped by week."""
-    closed, answered = Q(status=Status.CLOSED), Q(outcome=Outcome.ANSWERED)
-    aggregates = {"received": Count("pk", filter=IS_COMPLAINT)}
-    aggregates |= {f"status_{s}": Count("pk", filter=IS_COMPLAINT & Q(status=s)) for s in Status.values}
-    aggregates |= {f"outcome_{o}": Count("pk", filter=IS_COMPLAINT & Q(outcome=o)) for o in COMPLAINT_OUTCOMES}
-    aggregates |= {f"channel_{k}": Count("pk", filter=IS_COMPLAINT & Q(channel_kind=k)) for k in ChannelKind.values}
-    aggregates |= {
-        "info_received": Count("pk", filter=IS_INFORMATION),
-        "info_answered": Count("pk", filter=IS_INFORMATION & answered),
-        "info_closed_otherwise": Count("pk", filter=IS_INFORMATION & closed & ~answered),
-        "info_still_open": Count("pk", filter=IS_INFORMATION & ~closed),
-    }
+    (received, answered, closed otherwise, still open).
+
+    One query, one pass over the period's rows, grouped by (week, kind, status, outcome, channel): a few thousand
+    groups for a year, tallied here, instead of thirty conditional counts evaluated on every row.
+    """
     rows = (
         _period_complaints(scope).order_by()
         .annotate(week=TruncWeek("created_at", tzinfo=timezone.get_current_timezone()))
-        .values("week").annotate(**aggregates)
+        .values("week", "kind", "status", "outcome", "channel_kind").annotate(n=Count("pk"))
+        .values_list("week", "kind", "status", "outcome", "channel_kind", "n")
     )
-    row: dict[str, int] = dict.fromkeys(aggregates, 0)
+    received = 0
+    by_status: dict[str, int] = defaultdict(int)
+    by_outcome: dict[str, int] = defaultdict(int)
+    by_channel: dict[str, int] = defaultdict(int)
+    information = dict.fromkeys(("received", "answered", "closed_otherwise", "still_open"), 0)
     per_week: dict[date, int] = defaultdict(int)
-    for weekly_row in rows:
-        week = weekly_row.pop("week")
+    for week, kind, status, outcome, channel_kind, n in rows:
+        if kind == ComplaintKind.INFORMATION:
+            information["received"] += n
+            if outcome == Outcome.ANSWERED:
+                information["answered"] += n
+            elif status == Status.CLOSED:
+                information["closed_otherwise"] += n
+            if status != Status.CLOSED:
+                information["still_open"] += n
+            continue
         monday = timezone.localtime(week).date() if isinstance(week, datetime) else week
-        per_week[monday] += weekly_row["received"]
-        for key, value in weekly_row.items():
-            row[key] += value
+        per_week[monday] += n
+        received += n
+        by_status[status] += n
+        by_outcome[outcome] += n
+        by_channel[channel_kind] += n
     weeks = []
     monday = scope.start - timedelta(days=scope.start.weekday())
     while monday <= scope.end:
         weeks.append(Week(monday, per_week.get(monday, 0)))
         monday += timedelta(days=7)
     return PeriodCounts(
-        received=row["received"],
-        by_status=[Count_(s.value, str(s.label), row[f"status_{s}"]) for s in Status],
-        by_outcome=[Count_(o.value, str(o.label), row[f"outcome_{o}"]) for o in COMPLAINT_OUTCOMES],
-        by_channel=[Count_(k.value, str(k.label), row[f"channel_{k}"]) for k in ChannelKind],
-        information={key.removeprefix("info_"): value for key, value in row.items() if key.startswith("info_")},
+        received=received,
+        by_status=[Count_(s.value, str(s.label), by_status[s]) for s in Status],
+        by_outcome=[Count_(o.value, str(o.label), by_outcome[o]) for o in COMPLAINT_OUTCOMES],
+        by_channel=[Count_(k.value, str(k.label), by_channel[k]) for k in ChannelKind],
+        information=information,
         weekly=weeks,
     )
 
