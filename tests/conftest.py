@@ -7,13 +7,11 @@ import os
 os.environ.setdefault("DEBUG", "1")
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from rest_framework.test import APIClient
 
 from complaints.models import Category, Channel, ChannelKind, District, Team
-from roles.roles import Role
-from tests.factories import make_complaint_in, make_team, make_user
+from tests.factories import make_complaint_in, make_team, role_users
 
 
 @pytest.fixture(autouse=True)
@@ -70,16 +68,7 @@ def team_hq():
 @pytest.fixture
 def users(team_paringin, team_halong, team_hq):
     """One user per role; TRC members of the Paringin post, the Halong post and HQ."""
-    return {
-        Role.OPERATOR: make_user("operator", Role.OPERATOR),
-        Role.KASI: make_user("kasi", Role.KASI),
-        Role.KABID: make_user("kabid", Role.KABID),
-        Role.KEPALA: make_user("kepala", Role.KEPALA),
-        Role.TRC: make_user("trc_paringin", Role.TRC, team=team_paringin),
-        "trc_halong": make_user("trc_halong", Role.TRC, team=team_halong),
-        "trc_hq": make_user("trc_hq", Role.TRC, team=team_hq),
-        "nobody": get_user_model().objects.create_user("nobody", password="x"),
-    }
+    return role_users({"trc-paringin": team_paringin, "trc-halong": team_halong, "trc-markas": team_hq})
 
 
 @pytest.fixture

@@ -27,6 +27,29 @@ def make_team(slug: str, district) -> Team:
     return Team.objects.create(name=slug.replace("-", " ").title(), slug=slug, district=district, group=group)
 
 
+def standard_teams() -> dict[str, Team]:
+    """The fixtures' teams: the Paringin and Halong posts and HQ, by slug."""
+    from complaints.models import District
+
+    return {"trc-paringin": make_team("trc-paringin", District.objects.get(slug="paringin")),
+            "trc-halong": make_team("trc-halong", District.objects.get(slug="halong")),
+            "trc-markas": make_team("trc-markas", None)}
+
+
+def role_users(teams: dict[str, Team]) -> dict:
+    """One user per role; TRC members of the Paringin post, the Halong post and HQ (the `users` fixture)."""
+    return {
+        Role.OPERATOR: make_user("operator", Role.OPERATOR),
+        Role.KASI: make_user("kasi", Role.KASI),
+        Role.KABID: make_user("kabid", Role.KABID),
+        Role.KEPALA: make_user("kepala", Role.KEPALA),
+        Role.TRC: make_user("trc_paringin", Role.TRC, team=teams["trc-paringin"]),
+        "trc_halong": make_user("trc_halong", Role.TRC, team=teams["trc-halong"]),
+        "trc_hq": make_user("trc_hq", Role.TRC, team=teams["trc-markas"]),
+        "nobody": get_user_model().objects.create_user("nobody", password="x"),
+    }
+
+
 # The shortest path of actions (and who takes them) that brings a new complaint to each status.
 PATH_TO: dict[str, list[tuple[str, str, dict]]] = {
     Status.SUBMITTED: [],

@@ -12,12 +12,15 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 from django.core.cache import cache
+from django.db import transaction
+from django.test import override_settings
 from PIL import Image
 from rest_framework.authtoken.models import Token
 
-from complaints.models import Channel, ChannelKind
+from complaints.models import Category, Channel, ChannelKind, District
 from public import antispam
 from roles.roles import Role
+from tests.factories import make_complaint_in, role_users, standard_teams
 
 PAYLOADS = Path(__file__).resolve().parent.parent / "channels" / "payloads"
 WA_SECRET = "bad-inputs-app-secret"
@@ -58,14 +61,18 @@ def _no_rate_limit_carry_over():
     cache.clear()
 
 
-@pytest.fixture
-def world(users, complaint_in, settings):
+# What the webhooks and the public form need to accept a well-formed request, so that only the bad part is refused.
+WORLD_SETTINGS = {
+    "WHATSAPP_APP_SECRET": WA_SECRET,
+    "WHATSAPP_VERIFY_TOKEN": WA_VERIFY,
+    "TELEGRAM_WEBHOOK_SECRET": TG_SECRET,
+    "TELEGRAM_BOT_TOKEN": "0:bad-inputs",
+    "TRECKK_FORM_MIN_SECONDS": 0,
+}
+
+
+def build_world(users: dict, complaint_in) -> dict:
     """Complaints in a few states, staff tokens, an API channel with its key, and live WhatsApp/Telegram channels."""
-    settings.WHATSAPP_APP_SECRET = WA_SECRET
-    settings.WHATSAPP_VERIFY_TOKEN = WA_VERIFY
-    settings.TELEGRAM_WEBHOOK_SECRET = TG_SECRET
-    settings.TELEGRAM_BOT_TOKEN = "0:bad-inputs"
-    settings.TRECKK_FORM_MIN_SECONDS = 0
     api_channel = Channel.objects.create(name="Bot uji masukan buruk", kind=ChannelKind.API)
     Channel.objects.create(name="WhatsApp uji", kind=ChannelKind.WHATSAPP)
     Channel.objects.create(name="Telegram uji", kind=ChannelKind.TELEGRAM)
@@ -80,3 +87,31 @@ def world(users, complaint_in, settings):
         "channel_key": api_channel.rotate_api_key(),
         "stamp": antispam.new_stamp(),
     }
+
+
+@pytest.fixture
+def world(users, complaint_in, settings):
+    """The world, built for this test (for tests that also build their own complaints or users)."""
+    for name, value in WORLD_SETTINGS.items():
+        setattr(settings, name, value)
+    return build_world(users, complaint_in)
+
+
+@pytest.fixture(scope="module")
+def shared_world(django_db_setup, django_db_blocker):
+    """The same world, built once per module for tests that only send requests: each test runs in its own
+    savepoint inside this module's transaction (pytest-django's django_db), so whatever a test writes is rolled
+    back before the next, and the world itself is rolled back after the module. A test must not keep Python
+    objects of the world it changed (the rows go back, the objects do not): the bad-input table only reads it."""
+    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with django_db_blocker.unblock(), override_settings(**WORLD_SETTINGS, PASSWORD_HASHERS=fast), transaction.atomic():
+        teams = standard_teams()
+        users = role_users(teams)
+        paringin = District.objects.get(slug="paringin")
+        category = Category.objects.get(slug="keributan")
+
+        def complaint_in(status: str):
+            return make_complaint_in(status, users, district=paringin, category=category, team=teams["trc-paringin"])
+
+        yield build_world(users, complaint_in)
+        transaction.set_rollback(True)

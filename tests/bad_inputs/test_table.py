@@ -293,7 +293,8 @@ def test_the_table_is_long_enough():
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
-def test_bad_input_is_refused_and_nothing_is_written(case, world, settings):
+def test_bad_input_is_refused_and_nothing_is_written(case, shared_world, settings):
+    world = shared_world
     settings.DEBUG = False
     for name, value in case.settings.items():
         setattr(settings, name, value)
