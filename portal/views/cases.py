@@ -24,6 +24,7 @@ from complaints.workflow import Field, Transition, find_transition
 from portal.navigation import home_url
 from portal.thumbnails import jpeg_thumbnail_response
 from portal.views.dispatch import board_response
+from portal.views.lighter_forms import lighten_form
 from public.selectors import feedback_of
 from roles.masking import ReporterView, reporter_view
 from roles.policy import available_transitions, can_view, check_action
@@ -64,6 +65,7 @@ def case_context(
                 transition=transition, complaint=complaint, initial=_current_values(transition, reporter),
                 auto_id=f"id_{transition.action}_%s", label_suffix="",
             ))
+        lighten_form(forms[-1])
     return {
         "complaint": complaint,
         "reporter": reporter,

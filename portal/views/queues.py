@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django_filters.fields import ModelChoiceIterator
 
 from complaints.filters import ComplaintFilter
 from complaints.selectors import ROW_RELATIONS, oversight_list, queue_for
 from portal.forms import compact_filter_form
 from portal.navigation import home_url, queue_label
 from portal.pagination import CappedPaginator
+from portal.views.lighter_forms import lighten_form
 from roles.policy import may_view_dashboard
 from roles.principals import user_roles
 from roles.roles import Role
@@ -71,7 +70,7 @@ def _list_page(
         if name not in filter_names:
             del filterset.form.fields[name]
     compact_filter_form(filterset.form)
-    lighten_filter_form(filterset.form)
+    lighten_form(filterset.form)
     valid = not filterset.is_bound or filterset.is_valid()
     rows = filterset.qs if valid else queryset.none()
     page = CappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -81,40 +80,6 @@ def _list_page(
     }
     template = "portal/queue.html#results" if request.htmx and not request.htmx.boosted else "portal/queue.html"
     return render(request, template, context, status=200 if valid else 400)
-
-
-class PlainModelChoiceIterator(ModelChoiceIterator):
-    """The choices of a filter's dropdown (the kecamatan, the categories, the teams: tens of rows) read with one plain
-    query. Django reads model choices with QuerySet.iterator(), which on PostgreSQL is a server-side cursor: DECLARE
-    ... WITH HOLD, FETCH and CLOSE, three round trips and a materialized cursor per dropdown on every list page."""
-
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        if getattr(self.field, "null_label", None) is not None:
-            yield (self.field.null_value, self.field.null_label)
-        for obj in self.queryset.all():
-            yield self.choice(obj)
-
-
-# Django's forms/widgets/select.html with each option written in place (the same markup as select_option.html and
-# attrs.html) instead of included once per option: the filter bar's 40 options were 80 template includes per page.
-SELECT_TEMPLATE = "portal/widgets/select.html"
-
-
-def lighten_filter_form(form: forms.Form) -> None:
-    """The same filter bar, drawn with less work: model choices in one plain query, options without includes."""
-    for field in form.fields.values():
-        if isinstance(field, forms.ModelChoiceField):
-            field.iterator = PlainModelChoiceIterator
-            field.widget.choices = field.choices  # the widget took its choices when the queryset was set
-        widget = field.widget
-        if (
-            isinstance(widget, forms.Select)
-            and widget.template_name == forms.Select.template_name
-            and widget.option_template_name == forms.Select.option_template_name
-        ):
-            widget.template_name = SELECT_TEMPLATE
 
 
 def _query_without_page(request: HttpRequest) -> str:

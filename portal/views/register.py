@@ -14,7 +14,7 @@ from complaints.exports import COLUMNS, csv_lines, register_queryset, register_r
 from complaints.filters import ComplaintFilter
 from complaints.selectors import complaint_list
 from portal.forms import compact_filter_form
-from portal.views.queues import lighten_filter_form
+from portal.views.lighter_forms import lighten_form
 from roles.principals import user_roles
 
 PAGE_SIZE = 100
@@ -31,7 +31,7 @@ def _filtered(request: HttpRequest):
         if name not in REGISTER_FILTERS:
             del filterset.form.fields[name]
     compact_filter_form(filterset.form)
-    lighten_filter_form(filterset.form)
+    lighten_form(filterset.form)
     valid = not filterset.is_bound or filterset.is_valid()
     return filterset, (filterset.qs if valid else filterset.queryset.none()), valid
 
