@@ -203,12 +203,13 @@ def period_counts(scope: Scope) -> PeriodCounts:
     (received, answered, closed otherwise, still open).
 
     One query, one pass over the period's rows, grouped by (week, kind, status, outcome, channel): a few thousand
-    groups for a year, tallied here, instead of thirty conditional counts evaluated on every row.
+    groups for a year, tallied here, instead of thirty conditional counts evaluated on every row. COUNT(*), not of
+    the id: on PostgreSQL every column read is in complaint_period_counts_idx (migration 0008), an index-only scan.
     """
     rows = (
         _period_complaints(scope).order_by()
         .annotate(week=TruncWeek("created_at", tzinfo=timezone.get_current_timezone()))
-        .values("week", "kind", "status", "outcome", "channel_kind").annotate(n=Count("pk"))
+        .values("week", "kind", "status", "outcome", "channel_kind").annotate(n=Count("*"))
         .values_list("week", "kind", "status", "outcome", "channel_kind", "n")
     )
     received = 0
