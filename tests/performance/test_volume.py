@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.db import models
+from django.db import DatabaseError, connection, models
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -24,7 +24,7 @@ from complaints.models import (
 )
 from complaints.sla import due_at_for
 from complaints.step_spans import rebuild_step_spans
-from complaints.volume import OPEN_GROUPS, TABLES, generate
+from complaints.volume import OPEN_GROUPS, TABLES, Writer, generate
 from complaints.workflow import OPEN_STATUSES, Status
 from roles.grants import sync_team_grants
 
@@ -198,3 +198,46 @@ def test_command_generates_with_progress(settings):
     text = out.getvalue()
     assert Complaint.objects.count() == 40
     assert "20 / 40 complaints" in text and "40 / 40 complaints" in text and "Done in" in text
+
+
+postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="the background writer is PostgreSQL's")
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the reference data comes back after
+def test_outside_a_transaction_batches_are_written_on_a_second_connection_in_order():
+    summary = generate(300, seed=5, batch_size=40, open_each=3)
+    assert Complaint.objects.count() == 300 == summary.complaints
+    assert ComplaintEvent.objects.count() == summary.rows["ComplaintEvent"]
+    assert StepSpan.objects.count() == summary.rows["StepSpan"]
+    # Every batch landed, in order: the ids run without a gap and every event's complaint exists.
+    ids = list(Complaint.objects.order_by("pk").values_list("pk", flat=True))
+    assert ids == list(range(ids[0], ids[0] + 300))
+    assert not ComplaintEvent.objects.exclude(complaint_id__in=Complaint.objects.values("pk")).exists()
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the reference data comes back after
+def test_a_failed_batch_stops_the_load_and_the_indexes_come_back(monkeypatch):
+    written = []
+    real_write = Writer.write
+
+    def fail_on_third(self, batch):
+        if len(written) == 2:
+            raise DatabaseError("disk full (simulated)")
+        written.append(batch)
+        real_write(self, batch)
+
+    monkeypatch.setattr(Writer, "write", fail_on_third)
+    monkeypatch.setattr("complaints.volume.BULK_INDEX_THRESHOLD", 100)
+    indexes_before = _plain_indexes()
+    with pytest.raises(DatabaseError, match="disk full"):
+        generate(400, seed=6, batch_size=50, open_each=2)
+    assert Complaint.objects.count() == 100  # the two batches before the failure, committed
+    assert _plain_indexes() == indexes_before
+
+
+def _plain_indexes() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename LIKE 'complaints_%'")
+        return {name for (name,) in cursor.fetchall()}
