@@ -15,8 +15,8 @@ from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 
 from django.db import transaction
-from django.db.models import Count, F, Max, Min, Q, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import Count, F, Max, Min, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from complaints.models import Complaint, ComplaintEvent, ComplaintKind, SlaPolicy
@@ -185,28 +185,34 @@ def roll_up_step_days(today: date | None = None) -> int:
     return len(missing)
 
 
+# The roll-up's SELECT aliases and the StepDayBucket columns they fill.
+ROLL_UP_COLUMNS = {"day": "day_id", "status": "status", "bucket": "bucket", "n": "count", "total": "total_seconds",
+                   "within_n": "within"}
+
+
 def _roll_up(start: date, end: date) -> None:
-    """One transaction: the markers of start..end and their buckets. A concurrent roll-up of the same days fails on
-    the markers' primary key and leaves this one's rows out (the other wrote the same)."""
+    """One transaction: the markers of start..end, then their buckets by INSERT ... SELECT (no rows through Python: a
+    first roll-up of three years at a million complaints writes 370,000 of them). A concurrent roll-up of the same days
+    fails on the markers' primary key and leaves this one's rows out (the other wrote the same)."""
     rows = (
         StepSpan.objects.filter(left_at__gte=local_midnight(start), left_at__lt=local_midnight(end + timedelta(days=1)),
                                 is_information=False)
         .annotate(day=TruncDate("left_at", tzinfo=timezone.get_current_timezone()))
         .order_by().values("day", "status", "bucket")
         .annotate(n=Count("pk"), total=Sum("seconds"), within_n=Count("pk", filter=Q(within=True)))
-        .values_list("day", "status", "bucket", "n", "total", "within_n")
     )
-    buckets = [
-        StepDayBucket(day_id=day, status=status, bucket=bucket, count=n, total_seconds=total, within=within_n)
-        for day, status, bucket, n, total, within_n in rows
-    ]
-    spans_per_day: dict[date, int] = {}
-    for row in buckets:
-        spans_per_day[row.day_id] = spans_per_day.get(row.day_id, 0) + row.count
+    compiler = rows.query.get_compiler(using=StepDayBucket.objects.db)
+    select, params = compiler.as_sql()
+    quote = compiler.connection.ops.quote_name
+    columns = ", ".join(quote(ROLL_UP_COLUMNS[alias]) for _expression, _sql, alias in compiler.select)
     days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
-    with transaction.atomic():
-        StepDay.objects.bulk_create([StepDay(day=day, spans=spans_per_day.get(day, 0)) for day in days])
-        StepDayBucket.objects.bulk_create(buckets, batch_size=2_000)
+    spans = (
+        StepDayBucket.objects.filter(day=OuterRef("pk")).order_by().values("day").annotate(total=Sum("count")).values("total")
+    )
+    with transaction.atomic(), compiler.connection.cursor() as cursor:
+        StepDay.objects.bulk_create([StepDay(day=day) for day in days])
+        cursor.execute(f"INSERT INTO {quote(StepDayBucket._meta.db_table)} ({columns}) {select}", params)
+        StepDay.objects.filter(day__in=days).update(spans=Coalesce(Subquery(spans), 0))
 
 
 def local_midnight(day: date) -> datetime:
