@@ -98,7 +98,7 @@ class ComplaintListSerializer(serializers.ModelSerializer):
         return reporter_view(self.context["request"].user, obj).as_dict()
 
     def to_representation(self, instance: Complaint) -> dict:
-        """The fields above, written out: what DRF's generic loop gives (tests/api/test_fast_representation.py
+        """The fields above, written out: what DRF's generic loop gives (tests/test_api_representation.py
         compares the two), at a fraction of its cost. DRF builds every field of a ModelSerializer anew for each
         serializer (model introspection, deep copies) and walks each field's source for each row; a queue page is
         50 rows of 18 fields, and that machinery was a quarter of the request's time."""
