@@ -246,16 +246,17 @@ def test_failure_after_commit_then_retry_answers_the_stored_complaint(api, chann
     response): the retry with the same key gets that complaint, not a second one."""
     from api import views as api_views
 
-    real = api_views.complaint_detail
+    # After the commit, the answer is built from the complaint just written (the intake's response path).
+    real = api_views._just_created
     calls = {"n": 0}
 
-    def detail_fails_once(user, code):
+    def answer_fails_once(complaint):
         calls["n"] += 1
         if calls["n"] == 1:
             raise driver_outage()
-        return real(user, code)
+        return real(complaint)
 
-    monkeypatch.setattr(api_views, "complaint_detail", detail_fails_once)
+    monkeypatch.setattr(api_views, "_just_created", answer_fails_once)
     api.credentials(HTTP_AUTHORIZATION=f"Api-Key {channel.raw_key}")
 
     assert_problem_503(api.post(LIST, intake(), format="json", HTTP_IDEMPOTENCY_KEY="retry-2"))
@@ -266,6 +267,7 @@ def test_failure_after_commit_then_retry_answers_the_stored_complaint(api, chann
     assert retried.json()["code"] == stored.code
     assert Complaint.objects.filter(channel=channel).count() == 1
     assert stored.events.count() == 1
+    assert calls["n"] == 1  # the retry answered from the stored complaint, not through the new-complaint path
 
 
 def test_inbound_message_failure_before_commit_then_retry_stores_it_once(api, channel, monkeypatch):
