@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max, Min, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
@@ -170,7 +170,7 @@ def forget_step_days(days: Iterable[date]) -> None:
 def roll_up_step_days(today: date | None = None) -> int:
     """Sum up the spans of every finished local day without a roll-up yet, from the first span's day to yesterday.
 
-    Idempotent and cheap when there is nothing to do (two queries). Returns how many days were rolled up.
+    Idempotent and cheap when there is nothing to do (two queries). Returns how many days this call rolled up.
     """
     today = today or timezone.localdate()
     bounds = StepSpan.objects.aggregate(first=Min("left_at"), last=Max("left_at"))
@@ -180,9 +180,14 @@ def roll_up_step_days(today: date | None = None) -> int:
     done = set(StepDay.objects.filter(day__gte=first, day__lte=last).values_list("day", flat=True))
     missing = [first + timedelta(days=n) for n in range((last - first).days + 1)]
     missing = [day for day in missing if day not in done]
+    rolled = 0
     for start, end in day_ranges(missing, longest=ROLL_UP_DAYS):
-        _roll_up(start, end)
-    return len(missing)
+        try:
+            _roll_up(start, end)
+        except IntegrityError:
+            continue  # another worker rolled up some of these days first, with the same rows; nothing was written here
+        rolled += (end - start).days + 1
+    return rolled
 
 
 # The roll-up's SELECT aliases and the StepDayBucket columns they fill.

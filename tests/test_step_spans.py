@@ -10,10 +10,18 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from complaints import step_spans
 from complaints.models import ComplaintEvent, StepDay, StepSpan
 from complaints.services.transitions import perform_action
 from complaints.statistics import Scope, counted_median, counted_percentile, dashboard, median, percentile
-from complaints.step_spans import EXACT_MINUTES, TimelineEvent, bucket_of, rebuild_step_spans, spans_of
+from complaints.step_spans import (
+    EXACT_MINUTES,
+    TimelineEvent,
+    bucket_of,
+    rebuild_step_spans,
+    roll_up_step_days,
+    spans_of,
+)
 from complaints.tasks import sla_sweep
 from complaints.workflow import STEP_OF, Status
 from roles.roles import Role
@@ -182,3 +190,21 @@ def test_the_worker_rolls_up_finished_days_after_each_sweep(complaint_in):
     rolled = StepDay.objects.get(day=ended)
     assert rolled.spans == 2 and sum(rolled.buckets.values_list("count", flat=True)) == 2
     assert not StepDay.objects.filter(day=timezone.localdate()).exists()  # today is not finished
+
+
+def test_a_roll_up_racing_another_skips_the_days_the_other_wrote(complaint_in, monkeypatch):
+    case = complaint_in(Status.VERIFICATION)
+    with rewritable_events() as rewritable:
+        for event in ComplaintEvent.objects.filter(complaint=case):
+            rewritable.filter(pk=event.pk).update(created_at=event.created_at - timedelta(days=2))
+    rebuild_step_spans([case.pk])
+    real = step_spans._roll_up
+
+    def other_worker_first(start, end):
+        real(start, end)  # the other worker's roll-up lands between this one's look and its write
+        real(start, end)
+
+    monkeypatch.setattr(step_spans, "_roll_up", other_worker_first)
+    assert roll_up_step_days() == 0  # nothing written by this call, and no error
+    ended = timezone.localdate(StepSpan.objects.get(complaint=case, status=Status.SCREENING).left_at)
+    assert StepDay.objects.get(day=ended).spans == 2  # the other's rows, once
