@@ -19,9 +19,18 @@ _DESCRIPTIONS = {
     Field.AGENCY: "Agency the complaint is referred to (with reason `not_authority`), e.g. Polsek Paringin.",
     Field.TEAM: "Slug of an active TRC team (see /api/v1/teams/).",
     Field.EXPECTED_ARRIVAL: "When the team expects to be on scene (ISO 8601).",
-    Field.ANONYMOUS: "The reporter asked not to be recorded; any reporter data already captured is erased.",
-    Field.CONFIDENTIAL: "Only Operator and Kepala may see the reporter.",
-    Field.ALLOW_FIELD_CONTACT: "The assigned field team may see the reporter's phone number.",
+    Field.ANONYMOUS: (
+        "The reporter asked not to be recorded; any reporter data already captured is erased. Left out: the case keeps "
+        "what is stored. `false` on an anonymous case records the reporter sent with it (an event records the change)."
+    ),
+    Field.CONFIDENTIAL: (
+        "Only Operator and Kepala may see the reporter. Left out: unchanged (a channel's or the web form's choice "
+        "stands); only an explicit `false` lowers it, and the change is recorded as an event."
+    ),
+    Field.ALLOW_FIELD_CONTACT: (
+        "The assigned field team may see the reporter's phone number. Left out: unchanged; an explicit value "
+        "changes it, recorded as an event."
+    ),
     Field.ANSWER: "What the reporter receives. May be left out when `knowledge_answer` is given: the entry's text is sent.",
     Field.KNOWLEDGE_ANSWER: (
         "Id of an active knowledge-base entry the answer comes from (the portal's /knowledge/ page numbers them). "

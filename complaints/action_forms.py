@@ -30,8 +30,51 @@ def _line(label: str, limit: int, validators=()) -> Callable[[bool], forms.Field
     )
 
 
+class StatedCheckboxInput(forms.CheckboxInput):
+    """A checkbox that says so when it is left unticked: a hidden "false" goes before it, and a ticked box's "on"
+    comes last and wins. A form that did not draw the box sends neither, and the flag stays as it is stored."""
+
+    template_name = "complaints/widgets/stated_checkbox.html"
+
+    def value_from_datadict(self, data, files, name):
+        if name not in data:
+            return None
+        values = data.getlist(name) if hasattr(data, "getlist") else [data[name]]
+        return values[-1] if values else None
+
+
+class StatedFlagField(forms.Field):
+    """A yes/no choice that may be left out: None means "not sent", and the stored value is kept.
+
+    A plain BooleanField reads an absent checkbox as False, so a form or an API body that merely left a protection
+    out (confidential, anonymous, field contact) would lower it. Lowering one must be said explicitly."""
+
+    widget = StatedCheckboxInput
+    default_error_messages = {"invalid": _("Isi dengan ya (true) atau tidak (false).")}
+    TRUE = ("true", "1", "on", "yes")
+    FALSE = ("false", "0", "off", "no")
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value) -> bool | None:
+        if value is None or value == "":
+            return None
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower() if isinstance(value, str | int) else None
+        if text in self.TRUE:
+            return True
+        if text in self.FALSE:
+            return False
+        raise forms.ValidationError(self.error_messages["invalid"])
+
+    def has_changed(self, initial, data) -> bool:
+        return self.to_python(data) != initial
+
+
 def _flag(label: str) -> Callable[[bool], forms.Field]:
-    return lambda required: forms.BooleanField(label=label, required=False)
+    return lambda required: StatedFlagField(label=label)
 
 
 FIELD_FACTORIES: dict[Field, Callable[[bool], forms.Field]] = {
@@ -90,9 +133,16 @@ class ActionForm(forms.Form):
 
 def _check_accept(form: ActionForm, cleaned: dict) -> None:
     has_reporter_data = any(cleaned.get(f) for f in (Field.REPORTER_NAME, Field.REPORTER_PHONE))
-    if cleaned.get(Field.ANONYMOUS):
-        if has_reporter_data:
+    anonymous_sent = cleaned.get(Field.ANONYMOUS)
+    # Left out, the flag keeps its stored value (StatedFlagField): an anonymous case stays anonymous.
+    anonymous = form.complaint.is_anonymous if anonymous_sent is None else anonymous_sent
+    if anonymous:
+        if has_reporter_data and anonymous_sent:
             form.add_error(Field.ANONYMOUS, _("Aduan anonim tidak boleh berisi data pelapor."))
+        elif has_reporter_data:
+            form.add_error(Field.ANONYMOUS, _(
+                "Aduan ini tercatat anonim. Untuk mencatat data pelapor, hapus tanda anonim secara tegas (anonymous: false)."
+            ))
     elif form.complaint.reporter_id is None and not has_reporter_data:
         form.add_error(Field.REPORTER_NAME, _("Isi nama atau telepon pelapor, atau tandai aduan sebagai anonim."))
 

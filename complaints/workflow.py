@@ -295,6 +295,7 @@ ACTIONS: tuple[str, ...] = tuple(dict.fromkeys(t.action for t in TRANSITIONS))
 # Timeline entries that are not transitions: recording the complaint and adding a file.
 OTHER_EVENT_LABELS = {
     "submit": _("Aduan dicatat"), "attach": _("Lampiran ditambahkan"), "sla_breach": _("Lewat tenggat langkah ini"),
+    "protection_changed": _("Perlindungan pelapor diubah"),
 }
 
 

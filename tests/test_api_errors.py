@@ -62,7 +62,9 @@ def test_accept_without_reporter_or_anonymous_is_400(complaint_in, api_as):
     assert complaint.reporter_id is None
     before = snapshot(complaint)
 
-    response = api_as(Role.OPERATOR).post(action_url(complaint, "accept"), {}, format="json")
+    # No longer anonymous, yet nobody to record: an absent flag would keep it anonymous (tests/security/
+    # test_reporter_protection.py), so the refusal needs the explicit false.
+    response = api_as(Role.OPERATOR).post(action_url(complaint, "accept"), {"anonymous": False}, format="json")
 
     body = assert_problem(response, 400, "invalid_input")
     assert "reporter_name" in body["errors"]
@@ -89,11 +91,12 @@ def test_accept_anonymous_complaint_with_reporter_data_succeeds(complaint_in, ap
     assert status == "submitted"
 
     response = api_as(Role.OPERATOR).post(
-        action_url(complaint, "accept"), {"reporter_name": "Budi"}, format="json"
+        action_url(complaint, "accept"), {"anonymous": False, "reporter_name": "Budi"}, format="json"
     )
 
     assert response.status_code == 200, response.content
-    assert snapshot(complaint) == ("screening", version + 1, events + 1)
+    # The accept event and the one recording that the case is no longer anonymous.
+    assert snapshot(complaint) == ("screening", version + 1, events + 2)
     assert response["ETag"] == f'"{version + 1}"'
 
 

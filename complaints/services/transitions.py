@@ -14,7 +14,7 @@ from complaints.models import Complaint, FieldReport, Reporter
 from complaints.services.events import record_event
 from complaints.signals import complaint_transitioned
 from complaints.sla import due_at_for
-from complaints.workflow import Field, Outcome, ReturnReason, Status, Transition
+from complaints.workflow import Field, Outcome, ReturnReason, Status, Transition, roles_for_action
 from roles.grants import sync_team_grants
 from roles.policy import check_action
 from roles.principals import acting_role, user_team_ids
@@ -78,15 +78,26 @@ def _no_effect(complaint: Complaint, data: dict, user, now: datetime) -> dict:
 
 
 def _accept(complaint: Complaint, data: dict, user, now: datetime) -> dict:
-    complaint.is_confidential = bool(data.get(Field.CONFIDENTIAL))
-    if data.get(Field.ANONYMOUS):
-        complaint.is_anonymous = True
+    """Record the reporter as the Operator verified them. A protection the request left out (None) keeps its stored
+    value: only an explicit value changes one, and each change, up or down, is an event of its own."""
+    changes: dict[str, dict[str, bool]] = {}
+
+    def change(name: str, old: bool, new: bool | None) -> bool:
+        if new is None or new == old:
+            return old
+        changes[name] = {"from": old, "to": new}
+        return new
+
+    complaint.is_confidential = change("confidential", complaint.is_confidential, data.get(Field.CONFIDENTIAL))
+    complaint.is_anonymous = change("anonymous", complaint.is_anonymous, data.get(Field.ANONYMOUS))
+    if complaint.is_anonymous:
         if complaint.reporter_id is not None:
             # Marking anonymous erases what a channel may have captured: the reporter asked not to be known.
             reporter = complaint.reporter
             complaint.reporter = None
             complaint.save(update_fields=["reporter"])
             reporter.delete()
+        _record_protection_changes(complaint, changes, user, now)
         return {"anonymous": True, "confidential": complaint.is_confidential}
     reporter = complaint.reporter or Reporter()
     for field, attr in (
@@ -95,12 +106,24 @@ def _accept(complaint: Complaint, data: dict, user, now: datetime) -> dict:
     ):
         if data.get(field):
             setattr(reporter, attr, data[field])
-    reporter.allow_field_contact = bool(data.get(Field.ALLOW_FIELD_CONTACT))
+    reporter.allow_field_contact = change(
+        "allow_field_contact", reporter.allow_field_contact, data.get(Field.ALLOW_FIELD_CONTACT)
+    )
     reporter.save()
     complaint.reporter = reporter
-    complaint.is_anonymous = False
+    _record_protection_changes(complaint, changes, user, now)
     # The event log is visible to roles that may not see the reporter: record that data exists, never what.
     return {"anonymous": False, "confidential": complaint.is_confidential, "reporter_recorded": True}
+
+
+def _record_protection_changes(complaint: Complaint, changes: dict, user, now: datetime) -> None:
+    """Who lowered (or raised) a reporter's protection, and when, stays on the record beside the step's own event.
+    The flags say nothing about who the reporter is, so every role that sees the timeline may see them."""
+    if changes:
+        record_event(
+            complaint, actor=user, role=acting_role(user, roles_for_action("accept")) or "", action="protection_changed",
+            from_status=complaint.status, payload={"changes": changes}, at=now,
+        )
 
 
 def _return(complaint: Complaint, data: dict, user, now: datetime) -> dict:

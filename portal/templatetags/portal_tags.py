@@ -117,3 +117,21 @@ def poll_url(context) -> str:
     request, query, page = context["request"], context.get("query", ""), context["page"]
     params = "&".join(part for part in (query, f"page={page.number}" if page.number > 1 else "") if part)
     return f"{request.path}?{params}" if params else request.path
+
+
+PROTECTION_LABELS = {
+    "confidential": lambda: _("Identitas pelapor dirahasiakan"),
+    "anonymous": lambda: _("Pelapor anonim"),
+    "allow_field_contact": lambda: _("Pelapor bersedia dihubungi tim lapangan"),
+}
+
+
+@register.filter
+def protection_changes(payload: dict) -> list[str]:
+    """'Identitas pelapor dirahasiakan: Ya → Tidak' for each flag a protection_changed event records."""
+    yes_no = {True: _("Ya"), False: _("Tidak")}
+    return [
+        f"{PROTECTION_LABELS[name]() if name in PROTECTION_LABELS else name}: {yes_no.get(change.get('from'), '?')} → "
+        f"{yes_no.get(change.get('to'), '?')}"
+        for name, change in (payload or {}).get("changes", {}).items()
+    ]
