@@ -1,21 +1,21 @@
 """The complaint register ("buku register") as rows, and its exports that stream.
 
 Reporter columns go through roles.masking like every other reporter read, so an export shows no more
-than the same user's screen does.
+than the same user's screen does. Cells are written through complaints.spreadsheets, so a citizen's text that looks
+like a formula stays text.
 """
 
 from __future__ import annotations
 
-import csv
 import tempfile
 from collections.abc import Iterable, Iterator
 
-import xlsxwriter
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Complaint
+from complaints.spreadsheets import SafeCsvWriter, workbook
 from roles.masking import reporter_view
 
 CHUNK = 2000
@@ -62,7 +62,7 @@ class _Echo:
 
 
 def csv_lines(user, queryset: QuerySet[Complaint]) -> Iterable[str]:
-    writer = csv.writer(_Echo())
+    writer = SafeCsvWriter(_Echo())
     yield "\ufeff"  # a BOM, so Excel on an office laptop opens the UTF-8 file with the right letters
     yield writer.writerow([str(label) for _key, label in COLUMNS])
     for row in register_rows(user, queryset):
@@ -74,7 +74,7 @@ def xlsx_file(user, queryset: QuerySet[Complaint]):
 
     # Not a context manager: the open file is handed to the response, which closes it once it has been sent.
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
-    book = xlsxwriter.Workbook(handle, {"constant_memory": True, "in_memory": False, "tmpdir": tempfile.gettempdir()})
+    book = workbook(handle, {"constant_memory": True, "in_memory": False, "tmpdir": tempfile.gettempdir()})
     sheet = book.add_worksheet(str(_("Register")))
     bold = book.add_format({"bold": True})
     sheet.write_row(0, 0, [str(label) for _key, label in COLUMNS], bold)

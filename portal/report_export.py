@@ -10,11 +10,11 @@ import io
 from dataclasses import dataclass
 from datetime import datetime
 
-import xlsxwriter
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from complaints.reports import DailyReport, MonthlyRecap
+from complaints.spreadsheets import workbook as safe_workbook
 
 Cell = str | int
 
@@ -67,7 +67,7 @@ def monthly_tables(recap: MonthlyRecap) -> list[Table]:
 
 def workbook(title: str, summary: list[tuple[str, Cell]], tables: list[Table]) -> bytes:
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = safe_workbook(buffer, {"in_memory": True})  # names and categories are written as text, never formulas
     sheet = book.add_worksheet(_("Laporan")[:31])
     heading = book.add_format({"bold": True, "font_size": 14})
     bold = book.add_format({"bold": True})
