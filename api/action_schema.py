@@ -70,7 +70,8 @@ def action_request_serializer(action: str) -> type[serializers.Serializer]:
     attrs["version"] = serializers.IntegerField(
         required=False, help_text="The version you read; if it changed since, the answer is 412. `If-Match` works too."
     )
-    class_name = "".join(part.title() for part in action.split("_")) + "ActionRequest"
+    # COMPONENT_SPLIT_REQUEST adds "Request": the OpenAPI component (and a generated model) is AcceptActionRequest.
+    class_name = "".join(part.title() for part in action.split("_")) + "Action"
     return type(class_name, (serializers.Serializer,), attrs)
 
 

@@ -9,12 +9,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api import idempotency
+from api.fields import DateTimeField
 from api.throttles import ChannelIntakeThrottle
 from channels.services import NormalizedMessage, receive_message
 from public.ratelimit import RateLimitedViewMixin
 from roles.principals import is_channel
 
-IDEMPOTENCY_HEADER = "Idempotency-Key"
+IDEMPOTENCY_HEADER = idempotency.IDEMPOTENCY_HEADER
 MAX_ATTACHMENTS = 10
 
 
@@ -45,7 +47,7 @@ class InboundMessageSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=4096, required=False, allow_blank=True, default="")
     location = LocationSerializer(required=False)
     attachments = MediaSerializer(many=True, required=False, default=list)
-    sent_at = serializers.DateTimeField(help_text="When the citizen sent it (ISO 8601 with an offset).")
+    sent_at = DateTimeField(help_text="When the citizen sent it (ISO 8601 with an offset).")
 
     def validate_attachments(self, value: list) -> list:
         if len(value) > MAX_ATTACHMENTS:
@@ -89,8 +91,9 @@ RESULT_EXAMPLE = OpenApiExample(
     description=(
         "For a channel (bot, app, gateway) authenticated with its `Api-Key`. The message lands in the sender's "
         "conversation in the Operator's inbox, where it can become a complaint. Idempotent: the same `external_id` "
-        f"(or `{IDEMPOTENCY_HEADER}`) again answers 200 with the first result and stores nothing, also under "
-        "concurrent retries. A message that contains a tracking code gets that complaint's status as a reply."
+        f"(or `{IDEMPOTENCY_HEADER}`) again with the same body answers 200 with the first result and stores nothing, "
+        "also under concurrent retries; with a different body it is refused with 422 `idempotency_key_reused` and "
+        "stores nothing either. A message that contains a tracking code gets that complaint's status as a reply."
     ),
     request=InboundMessageSerializer,
     parameters=[OpenApiParameter(IDEMPOTENCY_HEADER, str, OpenApiParameter.HEADER, required=False,
@@ -100,6 +103,7 @@ RESULT_EXAMPLE = OpenApiExample(
         400: OpenApiResponse(description="Invalid input (problem+json with `errors`)."),
         401: OpenApiResponse(description="No or wrong API key, or the channel is disabled."),
         403: OpenApiResponse(description="Only channels post messages."),
+        422: OpenApiResponse(description="This `external_id` (or `Idempotency-Key`) came before with another body."),
         429: OpenApiResponse(description="The channel sent more than its intake limit (`rate_limited`, `Retry-After`)."),
     },
     examples=[MESSAGE_EXAMPLE, RESULT_EXAMPLE],
@@ -114,7 +118,7 @@ class InboundMessageView(RateLimitedViewMixin, APIView):
         serializer = InboundMessageSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        external_id = data["external_id"] or request.headers.get(IDEMPOTENCY_HEADER, "").strip()[:128]
+        external_id = data["external_id"] or idempotency.header_key(request)
         if not external_id:
             raise ValidationError({"external_id": [f"Send external_id or an {IDEMPOTENCY_HEADER} header."]})
         location = data.get("location") or {}
@@ -123,6 +127,7 @@ class InboundMessageView(RateLimitedViewMixin, APIView):
             sender_phone=data["sender"]["phone"], text=data["text"], sent_at=data["sent_at"],
             latitude=location.get("latitude"), longitude=location.get("longitude"), location_name=location.get("name", ""),
             media=[dict(item) for item in data["attachments"]],
+            fingerprint=idempotency.body_fingerprint(request.data),  # the same id with another body: 422
         )
         received = receive_message(request.user.channel, incoming)
         message = received.message

@@ -1,4 +1,8 @@
-"""Examples shown in the OpenAPI file; they mirror the demo data."""
+"""Examples shown in the OpenAPI file; they mirror the demo data.
+
+A list endpoint's example is one item: drf-spectacular puts it in the list, and in a cursor page where the endpoint
+is paginated (api/pagination.py gives the page's links). tests/test_openapi_contract.py checks each against its schema.
+"""
 
 from __future__ import annotations
 
@@ -17,8 +21,7 @@ _ROW = {
 }
 
 COMPLAINT_LIST = OpenApiExample(
-    "A page", response_only=True,
-    value={"next": "http://127.0.0.1:8000/api/v1/complaints/?cursor=cD0yMDI2", "previous": None, "results": [_ROW]},
+    "A complaint in a page", response_only=True, value=_ROW,
 )
 COMPLAINT_CREATE = OpenApiExample(
     "Walk-in report", request_only=True,
@@ -27,7 +30,7 @@ COMPLAINT_CREATE = OpenApiExample(
         "district": "paringin", "village": 12, "address": "Jl. A. Yani depan Pasar Paringin",
         "latitude": "-2.334100", "longitude": "115.466800", "incident_at": "2026-11-23T22:00:00+08:00",
         "anonymous": False, "confidential": True,
-        "reporter": {"name": "Rahmat", "phone": "081234567890", "allow_field_contact": True},
+        "reporter": {"name": "Rahmat", "phone": "+6281234567890", "allow_field_contact": True},
         "channel_kind": "walk_in", "external_ref": "",
     },
 )
@@ -43,25 +46,20 @@ COMPLAINT_DETAIL = OpenApiExample(
     },
 )
 EVENTS = OpenApiExample(
-    "Timeline", response_only=True,
-    value={"next": None, "previous": None, "results": [
-        {"id": 1, "action": "submit", "actor": None, "actor_role": "", "channel": "WhatsApp La-Lisa",
-         "from_status": "", "to_status": "submitted", "note": "", "payload": {"channel_kind": "whatsapp"},
-         "created_at": "2026-11-23T08:51:00+08:00"},
-        {"id": 2, "action": "accept", "actor": "Operator La-Lisa", "actor_role": "operator", "channel": None,
-         "from_status": "submitted", "to_status": "screening", "note": "", "payload": {"reporter_recorded": True},
-         "created_at": "2026-11-23T08:53:00+08:00"},
-    ]},
+    "An event in the timeline", response_only=True,
+    value={"id": 2, "action": "accept", "actor": "Operator La-Lisa", "actor_role": "operator", "channel": None,
+           "from_status": "submitted", "to_status": "screening", "note": "", "payload": {"reporter_recorded": True},
+           "created_at": "2026-11-23T08:53:00+08:00"},
 )
 AVAILABLE_ACTIONS = OpenApiExample(
     "Operator on a screening complaint", response_only=True,
-    value=[{"action": "forward", "label": "Teruskan ke Kasi/Kasubag", "source": "screening", "target": "verification",
-            "roles": ["operator"], "required": [], "optional": ["note"],
-            "description": "Step 2: a complaint within Satpol PP's remit goes on to verification."}],
+    value={"action": "forward", "label": "Teruskan ke Kasi/Kasubag", "source": "screening", "target": "verification",
+           "roles": ["operator"], "required": [], "optional": ["note"],
+           "description": "Step 2: a complaint within Satpol PP's remit goes on to verification."},
 )
 
 _ACTION_BODIES = {
-    "accept": {"reporter_name": "Rahmat", "reporter_phone": "081234567890", "confidential": False, "version": 1},
+    "accept": {"reporter_name": "Rahmat", "reporter_phone": "+6281234567890", "confidential": False, "version": 1},
     "forward": {"note": "Termasuk gangguan trantibum.", "version": 2},
     "return": {"reason": "not_authority", "agency": "Polsek Paringin", "note": "Tindak pidana, ranah kepolisian."},
     "answer": {"answer": "Satpol PP menegakkan Perda dan menyelenggarakan ketertiban umum."},
@@ -94,34 +92,28 @@ def action_examples(action: str) -> list[OpenApiExample]:
 
 DISTRICTS = OpenApiExample(
     "Kecamatan", response_only=True,
-    value=[{"slug": "paringin", "name": "Paringin", "latitude": "-2.330000", "longitude": "115.467000"}],
+    value={"slug": "paringin", "name": "Paringin", "latitude": "-2.330000", "longitude": "115.467000"},
 )
 VILLAGES = OpenApiExample(
-    "Villages of Paringin", response_only=True, value=[{"id": 12, "name": "Paringin Kota", "district": "paringin"}]
+    "Villages of Paringin", response_only=True, value={"id": 12, "name": "Paringin Kota", "district": "paringin"}
 )
 CATEGORIES = OpenApiExample(
-    "Categories", response_only=True,
-    value=[
-        {"slug": "keributan", "kind": "trantibum", "name": "Keributan/perkelahian", "is_active": True},
-        {"slug": "pkl", "kind": "perda", "name": "Pedagang kaki lima di tempat terlarang", "is_active": True},
-    ],
+    "A category", response_only=True,
+    value={"slug": "keributan", "kind": "trantibum", "name": "Keributan/perkelahian", "is_active": True},
 )
 TEAMS = OpenApiExample(
-    "Teams", response_only=True,
-    value=[
-        {"slug": "trc-paringin", "name": "TRC Pos Paringin", "district": "paringin", "is_active": True},
-        {"slug": "trc-markas", "name": "TRC Markas", "district": None, "is_active": True},
-    ],
+    "A kecamatan post's team", response_only=True,
+    value={"slug": "trc-paringin", "name": "TRC Pos Paringin", "district": "paringin", "is_active": True},
 )
 ME = OpenApiExample(
     "A TRC member", response_only=True,
     value={"username": "trc-paringin", "full_name": "Anggota TRC Paringin", "roles": ["trc"], "teams": ["trc-paringin"]},
 )
 WORKFLOW = OpenApiExample(
-    "First rows of the table", response_only=True,
-    value=[{"action": "accept", "label": "Terima dan verifikasi", "source": "submitted", "target": "screening",
-            "roles": ["operator"], "required": [], "optional": ["anonymous", "confidential", "reporter_name", "note"],
-            "description": "Step 1: the Operator checks the report and records the reporter (or marks it anonymous)."}],
+    "The first row of the table", response_only=True,
+    value={"action": "accept", "label": "Terima dan verifikasi", "source": "submitted", "target": "screening",
+           "roles": ["operator"], "required": [], "optional": ["anonymous", "confidential", "reporter_name", "note"],
+           "description": "Step 1: the Operator checks the report and records the reporter (or marks it anonymous)."},
 )
 ATTACHMENT = OpenApiExample(
     "A field photo", response_only=True,

@@ -4,10 +4,13 @@ Views declare the errors particular to them (409 on an action, 412 with If-Match
 operation can give (400 malformed input, 401/403 with authentication, 404 with a path parameter, 413/415 with a
 body, 429, 500, 503), points each at the `Problem` schema under `application/problem+json`, and lists the codes
 each status may carry. The codes come from the registry (api/problems.py), so openapi.yaml cannot drift from it.
-Open311 keeps the error format its specification fixes.
+Open311 keeps the error format its specification fixes. A second hook (`make_contract`) then makes true of the whole
+document what generators and validators read literally; tests/test_openapi_contract.py checks the result.
 """
 
 from __future__ import annotations
+
+from jsonschema import Draft202012Validator
 
 from api.problems import ERRORS, TITLES, codes_for_status
 
@@ -32,6 +35,7 @@ DEFAULT_DESCRIPTIONS = {
     412: "The complaint changed since the version you sent.",
     413: "The body or a file is too large.",
     415: "Unsupported Content-Type.",
+    422: "This idempotency key was used before with another body; nothing was stored.",
     429: "Too many requests; see `Retry-After`.",
     500: "Unexpected server error; nothing was stored. No details are sent.",
     503: "The database is unreachable for a moment; send the same request again after `Retry-After` seconds.",
@@ -132,3 +136,87 @@ def add_problem_responses(result: dict, generator, request, public) -> dict:
                 responses[key] = response
             operation["responses"] = dict(sorted(responses.items()))
     return result
+
+
+# --- the document as a contract for generators and validators ---------------------------------------------------------
+
+
+def make_contract(result: dict, generator, request, public) -> dict:
+    """What code generators and validators read literally, made true of the whole document:
+
+    - a public operation says `security: []` (no credentials), not drf-spectacular's `[{}]` ("optional") or nothing
+      (which would inherit any root-level requirement), so a generated client lets it be called without a token;
+    - no `default` that its own schema refuses (`default: ''` beside `minLength: 1`, a `pattern` or `format: email`):
+      a default inside one `oneOf` branch moves up to the property when the property accepts it, else it is dropped,
+      because "left out" then simply means not sent;
+    - no OpenAPI 3.0 `nullable` left over from a schema written by hand (DRF's pagination): 3.1 says `"null"` in `type`.
+    """
+    for item in result.get("paths", {}).values():
+        for method, operation in item.items():
+            if method in METHODS and not any(requirement for requirement in operation.get("security") or []):
+                operation["security"] = []
+    for schema in _schemas_outside_components(result.get("paths", {})):
+        _walk(schema)
+    _walk(result.get("components", {}).get("schemas", {}), schema_map=True)
+    return result
+
+
+def _schemas_outside_components(node):
+    """The `schema` of every parameter, header, request and response body (example values are left alone)."""
+    if isinstance(node, list):
+        for child in node:
+            yield from _schemas_outside_components(child)
+    elif isinstance(node, dict):
+        for key, child in node.items():
+            if key == "schema":
+                yield child
+            elif key not in ("example", "examples"):
+                yield from _schemas_outside_components(child)
+
+
+def _walk(node, schema_map: bool = False) -> None:
+    """Every schema under `node`, innermost first (a `oneOf` branch is settled before its property looks at it).
+    Example values are data, never schemas; a `properties` map's keys are field names, never keywords."""
+    if isinstance(node, list):
+        for child in node:
+            _walk(child)
+        return
+    if not isinstance(node, dict):
+        return
+    for key, child in node.items():
+        if schema_map:
+            _walk(child)
+        elif key not in ("example", "examples"):
+            _walk(child, schema_map=key in ("properties", "patternProperties", "$defs"))
+    if schema_map:
+        return
+    if node.get("nullable") is True:
+        _nullable_to_type(node)
+    for branch in node.get("oneOf", ()):
+        if isinstance(branch, dict) and "default" in branch:
+            node.setdefault("default", branch.pop("default"))
+    if "default" in node and not _accepts(node, node["default"]):
+        del node["default"]
+
+
+def _nullable_to_type(schema: dict) -> None:
+    del schema["nullable"]
+    kind = schema.get("type")
+    if isinstance(kind, str):
+        schema["type"] = [kind, "null"]
+    elif isinstance(kind, list) and "null" not in kind:
+        kind.append("null")
+
+
+def _accepts(schema: dict, value) -> bool:
+    # Only schemas without references: a default sits on a plain property, and resolving would need the document.
+    if _has_reference(schema):
+        return True
+    checked = {key: part for key, part in schema.items() if key not in ("default", "example", "examples", "description")}
+    return Draft202012Validator(checked, format_checker=Draft202012Validator.FORMAT_CHECKER).is_valid(value)
+
+
+def _has_reference(node) -> bool:
+    if isinstance(node, dict):
+        return "$ref" in node or any(_has_reference(child) for child in node.values())
+    return isinstance(node, list) and any(_has_reference(child) for child in node)

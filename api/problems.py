@@ -34,6 +34,7 @@ TITLES = {
     412: "Precondition Failed",
     413: "Content Too Large",
     415: "Unsupported Media Type",
+    422: "Unprocessable Content",
     429: "Too Many Requests",
     500: "Internal Server Error",
     503: "Service Unavailable",
@@ -72,6 +73,9 @@ ERRORS: tuple[ErrorCode, ...] = (
               "No credentials: send `Authorization: Token <key>` (staff) or `Api-Key <key>` (channels)."),
     ErrorCode("authentication_failed", 401, _("Token atau kunci API tidak dikenal."),
               "The token or API key is unknown or revoked, or its channel is disabled."),
+    ErrorCode("token_expired", 401, _("Token API ini sudah kedaluwarsa. Masuk lagi untuk mendapatkan token baru."),
+              "The staff token was not used for TRECKK_API_TOKEN_IDLE_HOURS (12) or is older than "
+              "TRECKK_API_TOKEN_MAX_AGE_DAYS (7): get a new one from `POST /api/v1/auth/token/` (`GET` shows `expires`)."),
     ErrorCode("invalid_signature", 401, _("Tanda tangan webhook WhatsApp tidak sah."),
               "WhatsApp webhook: `X-Hub-Signature-256` is missing or is not the HMAC of the body.", api=False),
     ErrorCode("bad_secret", 401, _("Token rahasia webhook Telegram tidak cocok."),
@@ -84,6 +88,11 @@ ERRORS: tuple[ErrorCode, ...] = (
     ErrorCode("csrf_failed", 403,
               _("Formulir ini sudah terlalu lama terbuka atau cookie diblokir. Muat ulang halaman, lalu kirim lagi."),
               "A session-authenticated write without a valid CSRF token (use a token instead of the session for scripts)."),
+    ErrorCode("feedback_link_required", 403,
+              _("Hanya pelapor yang dapat menilai aduan ini: gunakan tautan penilaian dalam pesan hasil penanganan "
+                "yang dikirim kepada pelapor."),
+              "Public feedback: a rating needs the reporter's `token` (from the `/nilai/<token>/` link in their outcome "
+              "message) or the key of the channel the complaint came through; the tracking code alone is not enough."),
     ErrorCode("verification_failed", 403, _("Token verifikasi WhatsApp tidak cocok."),
               "WhatsApp webhook: the subscription check's `hub.verify_token` is wrong.", api=False),
     # 404
@@ -103,6 +112,9 @@ ERRORS: tuple[ErrorCode, ...] = (
               "Public feedback: this complaint was rated already."),
     ErrorCode("feedback_not_open", 409, _("Aduan ini belum dapat dinilai."),
               "Public feedback: the outcome is not decided yet."),
+    ErrorCode("endpoint_disabled", 409, _("Endpoint webhook ini dinonaktifkan; minta administrator mengaktifkannya kembali."),
+              "Webhook endpoints: the endpoint is disabled (it answered 410 Gone, or an administrator switched it off); "
+              "`disabled_reason` says why. An administrator re-enables it."),
     ErrorCode("stale_version", 412, _("Aduan ini sudah diubah oleh orang lain. Muat ulang."),
               "The complaint changed since the version you sent (`If-Match` or `version`): read it again."),
     # 413, 415: the body is too big or not a kind we read.
@@ -111,6 +123,14 @@ ERRORS: tuple[ErrorCode, ...] = (
     ErrorCode("file_too_large", 413, _("Berkas terlalu besar."), "One file is over TRECKK_MAX_ATTACHMENT_BYTES (10 MB)."),
     ErrorCode("unsupported_media_type", 415, _("Jenis isi permintaan tidak didukung."),
               "The `Content-Type` is not one this endpoint reads (JSON; multipart for uploads)."),
+    # 422: the draft standard "The Idempotency-Key HTTP Header Field" (IETF httpapi) names this status.
+    ErrorCode("idempotency_key_reused", 422,
+              _("Kunci idempotensi ini (Idempotency-Key, external_ref atau external_id) sudah dipakai untuk kiriman lain "
+                "yang isinya berbeda; kiriman ini tidak disimpan. Kirim ulang isi yang sama untuk mendapat hasil "
+                "pertama, atau pakai kunci baru untuk kiriman baru."),
+              "The `Idempotency-Key` (or `external_ref`, `external_id`) was sent before with a different body; nothing "
+              "was stored. A retry must repeat the first body exactly (key order and spacing do not matter); a new "
+              "complaint or message needs a new key."),
     # 429
     ErrorCode("rate_limited", 429, _("Terlalu banyak permintaan. Coba lagi nanti."),
               "Too many requests from your address or channel; wait `Retry-After` seconds."),

@@ -8,6 +8,8 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.fields import DateTimeField
+from channels.complaint_view import channel_view
 from complaints.models import (
     Attachment,
     Category,
@@ -21,6 +23,8 @@ from complaints.models import (
 )
 from complaints.models.reporter import NIK_PATTERN, PHONE_PATTERN
 from complaints.workflow import STEP_OF, Transition
+from public.selectors import public_step
+from public.serializers import PublicStepSerializer, PublicTrackingSerializer
 from roles.masking import reporter_view
 from roles.policy import ReporterAccess
 
@@ -57,7 +61,7 @@ class ReporterViewSerializer(serializers.Serializer):
     access = serializers.ChoiceField(
         choices=[a.value for a in ReporterAccess],
         help_text="full: all data; contact: only a phone for field contact; masked: nothing identifying; "
-        "anonymous: no reporter data is held.",
+        "anonymous: no reporter data is held; sent (a channel): the fields the channel sent itself.",
     )
     anonymous = serializers.BooleanField()
     confidential = serializers.BooleanField()
@@ -233,7 +237,7 @@ class ComplaintCreateSerializer(serializers.Serializer):
     address = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
     latitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True, min_value=-90, max_value=90)
     longitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True, min_value=-180, max_value=180)
-    incident_at = serializers.DateTimeField(required=False, allow_null=True)
+    incident_at = DateTimeField(required=False, allow_null=True)
     anonymous = serializers.BooleanField(required=False, default=False)
     confidential = serializers.BooleanField(required=False, default=False)
     reporter = ReporterInputSerializer(required=False)
@@ -293,3 +297,69 @@ class MeSerializer(serializers.Serializer):
     full_name = serializers.CharField()
     roles = serializers.ListField(child=serializers.CharField())
     teams = serializers.ListField(child=serializers.CharField())
+
+
+# --- the channel view (channels/complaint_view.py decides what is in it; these only render it) ---------------------
+
+
+class ChannelSubmissionSerializer(serializers.Serializer):
+    category = serializers.CharField(help_text="The category's slug.")
+    district = serializers.CharField(help_text="The kecamatan's slug.")
+    village = serializers.CharField(allow_null=True, help_text="The desa's name.")
+    description = serializers.CharField()
+    address = serializers.CharField(allow_blank=True)
+    latitude = serializers.DecimalField(max_digits=9, decimal_places=6, allow_null=True)
+    longitude = serializers.DecimalField(max_digits=9, decimal_places=6, allow_null=True)
+    incident_at = serializers.DateTimeField(allow_null=True)
+    reporter = ReporterViewSerializer(
+        help_text="`access` is `sent`: the fields your channel sent (null for the others); `masked` once the reporter "
+        "is confidential; `anonymous` when no reporter data is held.",
+    )
+
+
+class ReporterMessageSerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text="receipt, returned, outcome, status, reply or follow_up.")
+    text = serializers.CharField(help_text="What was written to the reporter.")
+    at = serializers.DateTimeField()
+
+
+class ChannelComplaintSerializer(PublicTrackingSerializer):
+    """A channel's own complaint: the public tracking fields, then what the channel sent and what the reporter was
+    written through it. Renders a channels.complaint_view.ChannelComplaint (or builds it for a complaint)."""
+
+    external_ref = serializers.CharField(allow_blank=True, help_text="Your id for this report.")
+    channel_kind = serializers.ChoiceField(choices=ChannelKind.choices)
+    submitted = ChannelSubmissionSerializer(help_text="What your channel sent.")
+    attachments = AttachmentSerializer(
+        many=True, help_text="The reporter's evidence that came in through your channel; never staff files or field photos.",
+    )
+    messages = ReporterMessageSerializer(many=True, help_text="What was written to the reporter through your channel.")
+
+    def to_representation(self, instance) -> dict:
+        if isinstance(instance, Complaint):
+            instance = channel_view(self.context["request"].user, instance)
+        return super().to_representation(instance)
+
+
+class ChannelStatusSerializer(serializers.Serializer):
+    """The webhooks' `data`: a part of the channel view (ChannelComplaintSerializer), field for field."""
+
+    code = serializers.CharField()
+    external_ref = serializers.CharField(allow_blank=True)
+    status = serializers.CharField()
+    status_label = serializers.CharField()
+    step = serializers.IntegerField(allow_null=True)
+    outcome = serializers.CharField(allow_blank=True)
+    outcome_label = serializers.CharField(allow_blank=True)
+    result = serializers.CharField(allow_blank=True)
+    referred_to = serializers.CharField(allow_blank=True)
+    answer = serializers.CharField(allow_blank=True)
+    closed_at = serializers.DateTimeField(allow_null=True)
+
+
+class ChannelEventSerializer(PublicStepSerializer):
+    """A channel's timeline entry: a change of status in public words, as on the tracking page (no actor, role, note
+    or payload)."""
+
+    def to_representation(self, instance: ComplaintEvent) -> dict:
+        return super().to_representation(public_step(instance))

@@ -1,8 +1,10 @@
 """Staff API tokens: obtain one with a password, see it, revoke it.
 
-A staff member has one token (DRF's `authtoken`): `POST` issues it (or returns the existing one), `GET` shows its
-prefix and age, `DELETE` revokes it; a revoked token is refused with 401 on the very next request, because every
-request looks the token up. An administrator revokes anyone's token in the admin ("Token"). A password change
+A staff member has one token (DRF's `authtoken`): `POST` issues it (or returns the existing one while it is valid),
+`GET` shows its prefix, age, last use and expiry, `DELETE` revokes it; a revoked token is refused with 401 on the
+very next request, because every request looks the token up. A token expires after TRECKK_API_TOKEN_IDLE_HOURS
+without use or TRECKK_API_TOKEN_MAX_AGE_DAYS after it was issued (api/auth.py): 401 `token_expired`.
+An administrator revokes anyone's token in the admin ("Token"). A password change
 revokes the token too (audit/signals.py). Failed passwords count toward the same lockout as the portal login.
 """
 
@@ -13,6 +15,7 @@ from django.contrib.auth import user_logged_in
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -20,6 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api import examples
+from api.auth import token_expires_at, token_expiry_reason, token_last_used, touch_token
 from api.exceptions import problem
 from audit.lockout import lockout_message
 from audit.models import AuditKind
@@ -34,6 +38,19 @@ PROBLEM = OpenApiResponse(description="Problem details (RFC 9457) with a stable 
 class TokenInfoSerializer(serializers.Serializer):
     prefix = serializers.CharField(help_text="The token's first characters, to tell which one it is.")
     created = serializers.DateTimeField()
+    last_used = serializers.DateTimeField(
+        help_text="When it was last used, to within 5 minutes (a use is written down at most every 5 minutes)."
+    )
+    expires = serializers.DateTimeField(
+        allow_null=True,
+        help_text="When it stops working unless used before: the last use plus the idle limit (12 hours by default), "
+        "but never later than its issue time plus the maximum age (7 days). Using it moves the idle part on; after "
+        "`expires` the API answers 401 `token_expired` and you log in again. Null when the server sets no limit.",
+    )
+
+
+class IssuedTokenSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="The key: send it as `Authorization: Token <key>` (the word `Token`, not `Bearer`).")
 
 
 class LoginThrottle(ratelimit.ScopedThrottle):
@@ -42,7 +59,10 @@ class LoginThrottle(ratelimit.ScopedThrottle):
 
 
 TOKEN_LIST_EXAMPLE = OpenApiExample(
-    "Your token", response_only=True, value=[{"prefix": "9944b091", "created": "2026-11-23T08:14:00+08:00"}],
+    "Your token", response_only=True,
+    # One item: drf-spectacular puts it in the list.
+    value={"prefix": "9944b091", "created": "2026-11-23T08:14:00+08:00", "last_used": "2026-11-23T10:02:00+08:00",
+           "expires": "2026-11-23T22:02:00+08:00"},
 )
 LOCKED_EXAMPLE = OpenApiExample(
     "Locked out", response_only=True, status_codes=["429"],
@@ -58,17 +78,27 @@ LOCKED_EXAMPLE = OpenApiExample(
         summary="Get a staff API token",
         description=(
             "Exchange a staff username and password for a token; send it as `Authorization: Token <key>`. "
+            "The token you hold is returned while it is valid, a new one once it has expired: a token expires after "
+            "12 hours without use (TRECKK_API_TOKEN_IDLE_HOURS) and 7 days after it was issued "
+            "(TRECKK_API_TOKEN_MAX_AGE_DAYS); then every request with it answers 401 `token_expired`. "
             "After 5 wrong passwords for one username from one address (portal and API together) that pair is "
             "locked for 30 minutes: 429 `account_locked` with `Retry-After`, even with the right password. Too "
             "many attempts from one address: 429 `rate_limited`."
         ),
+        # Public: no credentials needed (`security: []`). Documented as JSON, the API's one body format; the form
+        # encoding DRF's login view also reads stays accepted for `curl -d` (README, docs/api-walkthrough.sh).
+        auth=[],
+        request={"application/json": AuthTokenSerializer},
         examples=[examples.TOKEN_REQUEST, examples.TOKEN_RESPONSE, LOCKED_EXAMPLE],
-        responses={200: OpenApiResponse(description="`{\"token\": \"<key>\"}`"), 400: PROBLEM, 429: PROBLEM},
+        responses={200: IssuedTokenSerializer, 400: PROBLEM, 401: PROBLEM, 429: PROBLEM},
         tags=["auth"],
     ),
     get=extend_schema(
         summary="Your API tokens",
-        description="The token you hold (prefix and when it was issued), or an empty list. Never the key itself.",
+        description=(
+            "The token you hold (prefix, when it was issued and last used, when it expires), or an empty list. "
+            "Never the key itself."
+        ),
         responses={200: TokenInfoSerializer(many=True), 401: PROBLEM, 403: PROBLEM},
         examples=[TOKEN_LIST_EXAMPLE],
         tags=["auth"],
@@ -99,15 +129,24 @@ class StaffTokenView(ratelimit.RateLimitedViewMixin, ObtainAuthToken):
                                headers={"Retry-After": str(_cooloff_seconds())})
             serializer.is_valid(raise_exception=True)
         user = serializer.validated_data["user"]
-        token, _created = Token.objects.get_or_create(user=user)
+        token, _created = Token.objects.select_related("activity").get_or_create(user=user)
+        if token_expiry_reason(token) is not None:
+            # An expired token is never handed out again: logging in replaces it.
+            token.delete()
+            token = Token.objects.create(user=user)
+        touch_token(token)  # a login is a use: the idle clock starts again
         # A token is a login: the audit records it, axes clears the username's failures, last_login moves.
         user_logged_in.send(sender=user.__class__, request=request, user=user)
         return Response({"token": token.key})
 
     def get(self, request: Request) -> Response:
         user = self._staff_user(request)
-        tokens = Token.objects.filter(user=user)
-        body = [{"prefix": token.key[:PREFIX_LENGTH], "created": token.created} for token in tokens]
+        tokens = Token.objects.filter(user=user).select_related("activity")
+        body = [
+            {"prefix": token.key[:PREFIX_LENGTH], "created": token.created, "last_used": token_last_used(token),
+             "expires": token_expires_at(token)}
+            for token in tokens
+        ]
         return Response(TokenInfoSerializer(body, many=True).data)
 
     def delete(self, request: Request) -> Response:

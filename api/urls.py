@@ -1,6 +1,6 @@
 from django.urls import path
 
-from api import channel_views, views
+from api import channel_views, channel_webhooks, views
 from api.token import StaffTokenView
 
 app_name = "api"
@@ -20,6 +20,13 @@ urlpatterns = [
     ],
     path("queue/", views.QueueView.as_view(), name="queue"),
     path("channel/messages/", channel_views.InboundMessageView.as_view(), name="channel-messages"),
+    path("channel/webhooks/", channel_webhooks.WebhookEndpointListView.as_view(), name="channel-webhooks"),
+    path("channel/webhooks/<int:pk>/", channel_webhooks.WebhookEndpointDetailView.as_view(), name="channel-webhook"),
+    path("channel/webhooks/<int:pk>/test/", channel_webhooks.WebhookEndpointTestView.as_view(), name="channel-webhook-test"),
+    path(
+        "channel/webhooks/<int:pk>/rotate-secret/", channel_webhooks.WebhookEndpointRotateView.as_view(),
+        name="channel-webhook-rotate",
+    ),
     path("districts/", views.DistrictListView.as_view(), name="district-list"),
     path("villages/", views.VillageListView.as_view(), name="village-list"),
     path("categories/", views.CategoryListView.as_view(), name="category-list"),

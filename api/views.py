@@ -6,8 +6,15 @@ import re
 
 from django.http import FileResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import generics, parsers, status
 from rest_framework.exceptions import NotFound, ParseError, PermissionDenied
 from rest_framework.permissions import AllowAny
@@ -15,13 +22,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api import examples
+from api import examples, idempotency
 from api.action_schema import action_description, action_request_serializer
 from api.filters import ComplaintFilterBackend
 from api.pagination import QueuePagination, TimelinePagination
 from api.serializers import (
     AttachmentSerializer,
     CategorySerializer,
+    ChannelComplaintSerializer,
+    ChannelEventSerializer,
     ComplaintCreateSerializer,
     ComplaintDetailSerializer,
     ComplaintListSerializer,
@@ -34,24 +43,48 @@ from api.serializers import (
     VillageSerializer,
 )
 from api.throttles import ChannelIntakeThrottle
-from complaints.filters import ComplaintFilter
+from channels.complaint_view import channel_complaint, channel_complaints, just_submitted
+from complaints.filters import ChannelComplaintFilter, ComplaintFilter
 from complaints.models import Attachment, Category, Complaint, ComplaintEvent, District, Team, Village
 from complaints.selectors import complaint_detail, complaint_events, complaint_list, queue_for
-from complaints.services.attachments import add_attachment
+from complaints.services.attachments import add_attachment, check_file_count
 from complaints.services.intake import ComplaintInput, ReporterInput, submit_complaint
 from complaints.services.transitions import perform_action
 from complaints.workflow import TRANSITIONS
 from public.ratelimit import RateLimitedViewMixin
-from roles.policy import available_transitions
+from public.selectors import public_timeline_events
+from roles.policy import attachment_condition, available_transitions, sees_case_internals
 from roles.principals import is_channel, user_roles, user_team_ids
 
 PROBLEM = OpenApiResponse(OpenApiTypes.OBJECT, description="Problem details (RFC 9457) with a stable `code`.")
+CHANNEL_VIEW_NOTE = (
+    " A channel (`Api-Key`) gets its own complaints as `ChannelComplaint`: the public tracking fields, what it sent, "
+    "and what the reporter was written through it; never notes, drafts, field reports, staff, teams or field photos."
+)
+
+
+def _staff_or_channel(name: str, staff, many: bool = False) -> PolymorphicProxySerializer:
+    """A response that is `staff`'s shape for staff and the channel view for a channel (no discriminator: the two
+    shapes' required fields tell them apart)."""
+    return PolymorphicProxySerializer(
+        component_name=name, serializers=[staff, ChannelComplaintSerializer], resource_type_field_name=None, many=many,
+    )
+
+
+COMPLAINT_OR_CHANNEL_VIEW = _staff_or_channel("ComplaintOrChannelComplaint", ComplaintDetailSerializer)
 ETAG_PATTERN = re.compile(r'^(?:W/)?"?(\d+)"?$')
 
 
 def _complaint_or_404(request: Request, code: str) -> Complaint:
     try:
         return complaint_detail(request.user, code)
+    except Complaint.DoesNotExist:
+        raise NotFound() from None
+
+
+def _channel_complaint_or_404(request: Request, code: str) -> Complaint:
+    try:
+        return channel_complaint(request.user, code)
     except Complaint.DoesNotExist:
         raise NotFound() from None
 
@@ -69,8 +102,9 @@ def _just_created(complaint: Complaint) -> Complaint:
 @extend_schema_view(
     get=extend_schema(
         summary="List complaints you may see",
-        description="Filtered and cursor-paginated. TRC members see only their own rows; reporter data is masked per role.",
-        responses={200: ComplaintListSerializer(many=True), 401: PROBLEM},
+        description="Filtered and cursor-paginated. TRC members see only their own rows; reporter data is masked per role."
+        + CHANNEL_VIEW_NOTE + " A channel cannot filter by team or deadline.",
+        responses={200: _staff_or_channel("ComplaintListItem", ComplaintListSerializer, many=True), 401: PROBLEM},
         examples=[examples.COMPLAINT_LIST],
         tags=["complaints"],
     ),
@@ -79,12 +113,14 @@ def _just_created(complaint: Complaint) -> Complaint:
         description=(
             "By an Operator, a TRC post (walk-in) or an authenticated channel (`Api-Key`). Answers 201 with the "
             "tracking code, or 200 with the existing complaint when the channel already sent this `external_ref` "
-            "(or, without one, this `Idempotency-Key` header)."
+            "(or, without one, this `Idempotency-Key` header) with the same body. The same key with a different body "
+            "is refused with 422 `idempotency_key_reused` and stores nothing." + CHANNEL_VIEW_NOTE
         ),
         parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False,
                                      description="For channels: used as `external_ref` when that is empty.")],
         request=ComplaintCreateSerializer,
-        responses={201: ComplaintDetailSerializer, 200: ComplaintDetailSerializer, 400: PROBLEM, 403: PROBLEM, 429: PROBLEM},
+        responses={201: COMPLAINT_OR_CHANNEL_VIEW, 200: COMPLAINT_OR_CHANNEL_VIEW, 400: PROBLEM, 403: PROBLEM, 422: PROBLEM,
+                   429: PROBLEM},
         examples=[examples.COMPLAINT_CREATE],
         tags=["complaints"],
     ),
@@ -93,22 +129,40 @@ class ComplaintListCreateView(RateLimitedViewMixin, generics.ListCreateAPIView):
     throttle_classes = [ChannelIntakeThrottle]  # a channel's POSTs count toward its intake limit (429)
     serializer_class = ComplaintListSerializer
     filter_backends = [ComplaintFilterBackend]
-    filterset_class = ComplaintFilter
 
     def get_queryset(self):
+        if not sees_case_internals(self.request.user):
+            return channel_complaints(self.request.user)
         return complaint_list(self.request.user)
+
+    def get_serializer_class(self):
+        return ComplaintListSerializer if sees_case_internals(self.request.user) else ChannelComplaintSerializer
+
+    @property
+    def filterset_class(self):
+        # A channel filters on what its view shows: not on teams or deadlines, which would answer what it may not read.
+        user = getattr(getattr(self, "request", None), "user", None)
+        return ChannelComplaintFilter if user is not None and not sees_case_internals(user) else ComplaintFilter
 
     def create(self, request: Request, *args, **kwargs) -> Response:
         serializer = ComplaintCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        if is_channel(request.user) and not data.get("external_ref"):
-            # A retried POST with the same Idempotency-Key must not make a second complaint.
-            data["external_ref"] = request.headers.get("Idempotency-Key", "").strip()[:128]
+        if is_channel(request.user):
+            if not data.get("external_ref"):
+                # A retried POST with the same Idempotency-Key must not make a second complaint.
+                data["external_ref"] = idempotency.header_key(request)
+            # ...and the same key with another body must not pass for a retry (422, api/idempotency.py).
+            data["fingerprint"] = idempotency.body_fingerprint(request.data)
         reporter = ReporterInput(**data.pop("reporter", {}))
         result = submit_complaint(user=request.user, data=ComplaintInput(reporter=reporter, **data))
+        as_channel = not sees_case_internals(request.user)
         if result.created:
             complaint = _just_created(result.complaint)
+            if as_channel:
+                complaint = just_submitted(complaint)
+        elif as_channel:
+            complaint = channel_complaint(request.user, result.complaint.code)
         else:
             try:
                 complaint = complaint_detail(request.user, result.complaint.code)
@@ -117,19 +171,24 @@ class ComplaintListCreateView(RateLimitedViewMixin, generics.ListCreateAPIView):
                 # still gets what it recorded (reporter masked as for any TRC member), as the portal prints its
                 # receipt (roles.policy.may_view_receipt). A 404 here made the client believe nothing was stored.
                 complaint = Complaint.objects.prefetch_related("attachments").get(pk=result.complaint.pk)
-        body = ComplaintDetailSerializer(complaint, context=self.get_serializer_context()).data
+        answer = ChannelComplaintSerializer if as_channel else ComplaintDetailSerializer
+        body = answer(complaint, context=self.get_serializer_context()).data
         return Response(body, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)
 
 
 @extend_schema(
     summary="One complaint",
-    description="404 for a code you may not see. The `ETag` is the version; send it back as `If-Match` with an action.",
-    responses={200: ComplaintDetailSerializer, 404: PROBLEM},
+    description="404 for a code you may not see. The `ETag` is the version; send it back as `If-Match` with an action."
+    + CHANNEL_VIEW_NOTE,
+    responses={200: COMPLAINT_OR_CHANNEL_VIEW, 404: PROBLEM},
     examples=[examples.COMPLAINT_DETAIL],
     tags=["complaints"],
 )
 class ComplaintDetailView(APIView):
     def get(self, request: Request, code: str) -> Response:
+        if not sees_case_internals(request.user):
+            complaint = _channel_complaint_or_404(request, code)
+            return Response(ChannelComplaintSerializer(complaint, context={"request": request}).data)
         complaint = _complaint_or_404(request, code)
         body = ComplaintDetailSerializer(complaint, context={"request": request}).data
         return Response(body, headers={"ETag": f'"{complaint.version}"'})
@@ -137,19 +196,31 @@ class ComplaintDetailView(APIView):
 
 @extend_schema(
     summary="Timeline of a complaint",
-    description="Every event, oldest first. Events never carry reporter data.",
-    responses={200: EventSerializer(many=True), 404: PROBLEM},
+    description="Every event, oldest first. Events never carry reporter data. A channel (`Api-Key`) gets the public "
+    "timeline instead (`ChannelEvent`): each change of status in public words, no actor, role, note or payload.",
+    responses={
+        200: PolymorphicProxySerializer(
+            component_name="EventOrChannelEvent", serializers=[EventSerializer, ChannelEventSerializer],
+            resource_type_field_name=None, many=True,
+        ),
+        404: PROBLEM,
+    },
     examples=[examples.EVENTS],
     tags=["complaints"],
 )
 class ComplaintEventsView(generics.ListAPIView):
-    serializer_class = EventSerializer
     pagination_class = TimelinePagination
+
+    def get_serializer_class(self):
+        return EventSerializer if sees_case_internals(self.request.user) else ChannelEventSerializer
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return ComplaintEvent.objects.none()
-        return complaint_events(_complaint_or_404(self.request, self.kwargs["code"]))
+        complaint = _complaint_or_404(self.request, self.kwargs["code"])
+        if not sees_case_internals(self.request.user):
+            return public_timeline_events(complaint)
+        return complaint_events(complaint)
 
 
 @extend_schema(
@@ -240,13 +311,17 @@ ACTION_VIEWS: dict[str, type[ComplaintActionView]] = {t.action: _action_view(t.a
 
 @extend_schema_view(
     get=extend_schema(
-        summary="Attachments of a complaint", responses={200: AttachmentSerializer(many=True), 404: PROBLEM},
+        summary="Attachments of a complaint",
+        description="A channel (`Api-Key`) gets only the reporter's evidence that came in through it: never files staff "
+        "added, nor the field team's photos.",
+        responses={200: AttachmentSerializer(many=True), 404: PROBLEM},
         examples=[examples.ATTACHMENT], tags=["complaints"],
     ),
     post=extend_schema(
         summary="Upload an attachment",
         description="Multipart upload. Reporter evidence (Operator, Kepala, channel) or field photos (the TRC team "
-        "owning the step). 413 when too large; 400 when not JPEG/PNG/WebP/PDF by content.",
+        "owning the step). One file per request. 413 when too large; 400 when not JPEG/PNG/WebP/PDF by content, when "
+        "more than one file is sent, or when the image would not decode within TRECKK_IMAGE_MAX_DECODED_BYTES.",
         request={"multipart/form-data": UploadSerializer},
         responses={201: AttachmentSerializer, 400: PROBLEM, 403: PROBLEM, 404: PROBLEM, 413: PROBLEM},
         examples=[examples.ATTACHMENT],
@@ -261,10 +336,12 @@ class AttachmentListCreateView(generics.ListCreateAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Attachment.objects.none()
-        return _complaint_or_404(self.request, self.kwargs["code"]).attachments.all()
+        return _complaint_or_404(self.request, self.kwargs["code"]).attachments.filter(attachment_condition(self.request.user))
 
     def create(self, request: Request, code: str) -> Response:
         complaint = _complaint_or_404(request, code)
+        # One file per upload: a second would be dropped unseen by the serializer, and each file costs a decode.
+        check_file_count([f for name in request.FILES for f in request.FILES.getlist(name)], limit=1)
         upload = UploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
         attachment = add_attachment(user=request.user, complaint=complaint, upload=upload.validated_data["file"])
@@ -273,7 +350,8 @@ class AttachmentListCreateView(generics.ListCreateAPIView):
 
 @extend_schema(
     summary="Download an attachment",
-    description="Served only to users who may see the complaint; attachments are never public files.",
+    description="Served only to users who may see the complaint; attachments are never public files. A channel "
+    "(`Api-Key`) opens only the reporter's evidence that came in through it (404 for any other file).",
     # The stored file's own type: what the upload was sniffed as (complaints/services/attachments.py).
     responses={
         **{(200, media_type): OpenApiTypes.BINARY for media_type in ("image/jpeg", "image/png", "image/webp", "application/pdf")},
@@ -285,7 +363,7 @@ class AttachmentListCreateView(generics.ListCreateAPIView):
 class AttachmentDownloadView(APIView):
     def get(self, request: Request, code: str, pk: int) -> FileResponse:
         complaint = _complaint_or_404(request, code)
-        attachment = complaint.attachments.filter(pk=pk).first()
+        attachment = complaint.attachments.filter(attachment_condition(request.user), pk=pk).first()
         if attachment is None:
             raise NotFound()
         response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
@@ -345,12 +423,17 @@ class CategoryListView(generics.ListAPIView):
     pagination_class = None
 
 
-@extend_schema(summary="TRC teams", responses={200: TeamSerializer(many=True)}, examples=[examples.TEAMS], tags=["reference"])
+@extend_schema(
+    summary="TRC teams", description="For staff; a channel is never told about teams (403).",
+    responses={200: TeamSerializer(many=True), 403: PROBLEM}, examples=[examples.TEAMS], tags=["reference"],
+)
 class TeamListView(generics.ListAPIView):
     serializer_class = TeamSerializer
     pagination_class = None
 
     def get_queryset(self):
+        if not sees_case_internals(self.request.user):
+            raise PermissionDenied(_("Daftar tim hanya untuk petugas."))
         return Team.objects.filter(is_active=True).select_related("district")
 
 

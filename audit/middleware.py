@@ -1,5 +1,11 @@
 """Records what the views answer that the audit needs: every 403 (portal, API, admin), downloads of the complaint
-register (reporter data leaving the system) and API reads that carry a reporter's identity unmasked."""
+register (reporter data leaving the system) and every answer that shows a reporter unmasked.
+
+Which reporters an answer shows is not read back from its body: roles/masking.py, the one path reporter data takes,
+notes each complaint it shows unmasked while the view runs (API lists, queues, details and action answers, the
+portal's case page, register and receipt, the inbox and outbox senders), and this middleware writes the note as one
+entry per request. An export notes itself as a whole before it streams.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +15,10 @@ from django.http import HttpRequest, HttpResponse
 
 from audit.models import AuditKind
 from audit.records import record
+from roles.masking import noting_disclosures
 
 # URL names (namespace:name) whose successful answer is an export of reporter data.
 EXPORTS = {"portal:register-csv": "csv", "portal:register-xlsx": "xlsx"}
-# API reads whose body may hold the reporter unmasked (roles/masking.py decides; the body says what it decided).
-REPORTER_READS = {"api:complaint-detail"}
-REVEALING_FIELDS = ("name", "nik", "address", "phone")
 
 
 def _url_name(request: HttpRequest) -> str:
@@ -22,32 +26,22 @@ def _url_name(request: HttpRequest) -> str:
     return match.view_name if match is not None else ""
 
 
-def _reporter_revealed(response: HttpResponse) -> tuple[str, list[str]] | None:
-    data = getattr(response, "data", None)  # a DRF Response still holds what it serialized
-    if not isinstance(data, dict) or not isinstance(data.get("reporter"), dict):
-        return None
-    shown = [field for field in REVEALING_FIELDS if data["reporter"].get(field)]
-    return (str(data.get("code", "")), shown) if shown else None
-
-
 class AuditMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
-        if response.status_code == 403:
-            record(AuditKind.PERMISSION_DENIED, request, status_code=403, view=_url_name(request))
-            return response
-        if not 200 <= response.status_code < 300 or request.method not in ("GET", "HEAD"):
-            return response
+        with noting_disclosures() as disclosed:
+            response = self.get_response(request)
+        status = response.status_code
         name = _url_name(request)
-        if name in EXPORTS:
-            record(AuditKind.EXPORT, request, status_code=response.status_code, view=name, format=EXPORTS[name])
-        elif name in REPORTER_READS:
-            revealed = _reporter_revealed(response)
-            if revealed is not None:
-                code, fields = revealed
-                record(AuditKind.REPORTER_READ, request, status_code=response.status_code, view=name, complaint=code,
-                       fields=fields)
+        if status == 403:
+            # A refusal that redraws a page with a reporter on it (a portal action refused) says so in the same entry.
+            record(AuditKind.PERMISSION_DENIED, request, status_code=403, view=name, **(disclosed.detail() if disclosed else {}))
+        elif 300 <= status < 400:
+            pass  # a redirect carries no page, whatever the view looked at before it
+        elif name in EXPORTS and 200 <= status < 300:
+            record(AuditKind.EXPORT, request, status_code=status, view=name, format=EXPORTS[name], **disclosed.detail())
+        elif disclosed:
+            record(AuditKind.REPORTER_READ, request, status_code=status, view=name, **disclosed.detail())
         return response

@@ -12,6 +12,7 @@ from django.db import DatabaseError, transaction
 from django.http import HttpRequest
 
 from audit.models import AuditEntry, AuditKind
+from config.redaction import redact
 from public.ratelimit import client_ip
 
 logger = logging.getLogger("treckk.audit")
@@ -56,7 +57,8 @@ def record(
     entry = AuditEntry(
         kind=str(kind), user=row_user, username=name, ip_address=_address(request),
         method=(request.method or "")[:10] if request is not None else "",
-        path=request.get_full_path()[:MAX_PATH] if request is not None else "",
+        # An Open311 client's `?api_key=` is a credential: the trail keeps the path with the key redacted.
+        path=redact(request.get_full_path())[:MAX_PATH] if request is not None else "",
         status_code=status_code, detail=detail,
     )
     line = {
@@ -64,9 +66,12 @@ def record(
         "status": status_code, **detail,
     }
     try:
-        # Its own savepoint: a failed insert must not poison the transaction of the view being audited.
-        with transaction.atomic():
-            entry.save()
+        if transaction.get_connection().in_atomic_block:
+            # Its own savepoint: a failed insert must not poison the transaction of the view being audited.
+            with transaction.atomic():
+                entry.save()
+        else:
+            entry.save()  # autocommit: one INSERT, which is atomic by itself (the usual case, after the view)
     except DatabaseError:
         logger.exception("Audit entry could not be stored: %s", json.dumps(line, default=str))
         return None

@@ -12,3 +12,4 @@ class ChannelsConfig(AppConfig):
             notifications,  # noqa: F401  (connects the complaint-change receivers)
             staff_alerts,  # noqa: F401  (connects the SLA alert receiver)
         )
+        from channels.whatsapp import versions  # noqa: F401  (registers the Graph API version check)

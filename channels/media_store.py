@@ -2,9 +2,10 @@
 
 The adapters (channels.whatsapp.media, channels.telegram.media) only know how to get the bytes from their
 provider; this module keeps one answer to everything else: which media item a task is about and whether it
-still needs its file, which content is kept (a sniffed JPEG, PNG or WebP), where it goes (default_storage,
-under channel-media/ with a random name and an extension from the sniffed content, never the provider's file
-name), what goes back into the message's `media` item (`path`, `size`, `content_type`, `stored_at`; or `error`
+still needs its file, which content is kept (a sniffed JPEG, PNG or WebP that decodes within the image budget of
+complaints/images.py; a larger one is given up as `too_large`), where it goes (default_storage, under
+channel-media/ with a random name and an extension from the sniffed content, never the provider's file name),
+what goes back into the message's `media` item (`path`, `size`, `content_type`, `stored_at`; or `error`
 with `error_detail`), and when a failed download is tried again (the outbox's backoff, MAX_ATTEMPTS tries).
 """
 
@@ -24,6 +25,7 @@ from channels.models import InboundMessage
 from channels.outbox import backoff
 from channels.selectors import MEDIA_PREFIX
 from channels.transports import DeliveryError
+from complaints.images import ImageTooLarge
 
 # What a citizen's "photo" may turn out to be; anything else (a PDF renamed, HTML from an error page) is not kept.
 EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp"}
@@ -73,19 +75,27 @@ def update_item(message_id: int, media_id: str, changes: dict) -> bool:
 
 
 def sniff(content: bytes) -> str | None:
-    """The content type the bytes really are, when it is one we keep (a key of EXTENSIONS); else None."""
+    """The content type the bytes really are, when it is one we keep (a key of EXTENSIONS); else None.
+
+    ImageTooLarge (complaints/images.py) for an image whose decoding would not fit the budget: the inbox's preview
+    and the complaint made from it would both have to decode it."""
     from complaints.services.attachments import sniff_content_type
 
     try:
         detected = sniff_content_type(SimpleUploadedFile("media", content))
-    except Exception:  # Pillow's decompression-bomb guard and other decoder errors: not an image we keep
+    except ImageTooLarge:
+        raise
+    except Exception:  # other decoder errors: not an image we keep
         return None
     return detected if detected in EXTENSIONS else None
 
 
 def store_image(message_id: int, media_id: str, content: bytes, declared_type: object, *, log: LogAs) -> str:
     """Keep downloaded bytes that are an image under a random name and note them in the item; else give up."""
-    content_type = sniff(content)
+    try:
+        content_type = sniff(content)
+    except ImageTooLarge as error:
+        return give_up(message_id, media_id, "too_large", str(error), log=log)
     if content_type is None:
         return give_up(message_id, media_id, "unsupported_type", f"Not a JPEG, PNG or WebP image (declared {declared_type!r}).", log=log)
     path = default_storage.save(f"{MEDIA_PREFIX}{uuid.uuid4().hex}{EXTENSIONS[content_type]}", ContentFile(content))

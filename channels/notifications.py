@@ -7,12 +7,15 @@ back with it.
 from __future__ import annotations
 
 from django.dispatch import receiver
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from api.serializers import ChannelStatusSerializer
 from channels import texts
-from channels.models import Conversation, OutboundKind, WebhookEndpoint
+from channels.complaint_view import complaint_channel_view
+from channels.models import Conversation, OutboundKind
 from channels.outbox import queue_message
 from channels.sp4n_lapor import pushes as _lapor_pushes  # noqa: F401  (connects the push-back to SP4N-LAPOR!)
+from channels.webhooks import endpoints_for, queue_event
 from complaints.models import ChannelKind, Complaint
 from complaints.signals import complaint_submitted, complaint_transitioned
 from complaints.workflow import Status
@@ -44,28 +47,27 @@ def message_reporter(complaint: Complaint, kind: str, body: str, *, user=None) -
 
 
 def status_event(complaint: Complaint, event_type: str, action: str = "") -> dict:
-    """The webhook body: the state of the complaint, never the reporter or internal notes."""
-    return {
-        "type": event_type,
-        "timestamp": timezone.now().isoformat(),
-        "data": {
-            "code": complaint.code, "external_ref": complaint.external_ref, "status": complaint.status,
-            "step": complaint.step, "outcome": complaint.outcome, "action": action,
-        },
-    }
+    """The webhook body: the status part of the channel's own view of the complaint (channels/complaint_view.py,
+    api.serializers.ChannelStatusSerializer), in the reporter's language. Never the reporter, notes, staff, teams, or
+    which workflow action moved it (`action` is the caller's, not sent)."""
+    with translation.override(texts.REPORTER_LANGUAGE):
+        data = ChannelStatusSerializer(complaint_channel_view(complaint)).data
+    return {"type": event_type, "timestamp": timezone.now().isoformat(), "data": dict(data)}
 
 
 def notify_integrator(complaint: Complaint, event_type: str, action: str = "") -> None:
+    """One signed webhook per endpoint of the complaint's channel that takes this event (Standard Webhooks fan-out)."""
     if complaint.channel_id is None:
         return
-    endpoint = WebhookEndpoint.objects.filter(channel_id=complaint.channel_id, is_active=True).first()
-    if endpoint is None:
+    endpoints = endpoints_for(complaint.channel_id, event_type)
+    if not endpoints:
         return
-    queue_message(
-        channel_id=complaint.channel_id, complaint=complaint, kind=OutboundKind.WEBHOOK, recipient=endpoint.url,
-        payload=status_event(complaint, event_type, action),
-        dedupe_key=f"webhook:{complaint.pk}:{complaint.version}:{event_type}",
-    )
+    payload = status_event(complaint, event_type, action)
+    for endpoint in endpoints:
+        queue_event(
+            endpoint, payload, complaint=complaint,
+            dedupe_key=f"webhook:{complaint.pk}:{complaint.version}:{event_type}:{endpoint.pk}",
+        )
 
 
 @receiver(complaint_submitted, dispatch_uid="channels-submitted")
@@ -83,4 +85,6 @@ def on_transitioned(sender, complaint: Complaint, action: str, from_status: str,
         for duplicate in complaint.duplicates.all():
             message_reporter(duplicate, OutboundKind.OUTCOME, texts.duplicate_outcome(duplicate, complaint), user=user)
             notify_integrator(duplicate, "complaint.main_case_closed", action)
-    notify_integrator(complaint, "complaint.status_changed", action)
+    if complaint.status != from_status:
+        # Recording without moving on (assignments, arrivals, notes, files) changes nothing the channel may read.
+        notify_integrator(complaint, "complaint.status_changed", action)

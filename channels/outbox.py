@@ -53,6 +53,25 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=seconds * random.uniform(0.9, 1.1))  # noqa: S311 (jitter, not a secret)
 
 
+def retry_delay(message: OutboundMessage, error: DeliveryError) -> timedelta | None:
+    """How long until the next attempt after this failure, or None when the message has had all its attempts.
+
+    Webhooks follow Standard Webhooks' schedule (TRECKK_WEBHOOK_RETRY_SCHEDULE, about three days), with jitter,
+    and wait at least what the receiver's Retry-After asked (up to the schedule's longest wait). Messages to
+    citizens and providers keep the exponential backoff and TRECKK_OUTBOX_MAX_ATTEMPTS.
+    """
+    if message.kind != OutboundKind.WEBHOOK:
+        return None if message.attempts >= settings.TRECKK_OUTBOX_MAX_ATTEMPTS else backoff(message.attempts)
+    schedule = settings.TRECKK_WEBHOOK_RETRY_SCHEDULE
+    if message.attempts > len(schedule):
+        return None
+    jitter = settings.TRECKK_WEBHOOK_RETRY_JITTER
+    seconds = schedule[message.attempts - 1] * random.uniform(1 - jitter, 1 + jitter)  # noqa: S311 (jitter, not a secret)
+    if error.retry_after:
+        seconds = max(seconds, min(error.retry_after, max(schedule)))
+    return timedelta(seconds=seconds)
+
+
 def _claim(message_id: int) -> OutboundMessage | None:
     now = timezone.now()
     due = Q(status=OutboundStatus.PENDING, next_attempt_at__lte=now) | Q(status=OutboundStatus.SENDING, lease_until__lt=now)
@@ -89,11 +108,11 @@ def deliver(message_id: int) -> str:
 
 def _failed(message: OutboundMessage, error: DeliveryError) -> str:
     now = timezone.now()
-    give_up = not error.transient or message.attempts >= settings.TRECKK_OUTBOX_MAX_ATTEMPTS
-    if give_up:
+    delay = retry_delay(message, error) if error.transient else None
+    if delay is None:
         OutboundMessage.objects.filter(pk=message.pk).update(status=OutboundStatus.DEAD, last_error=str(error)[:2000], lease_until=None)
         return OutboundStatus.DEAD
-    retry_at = now + backoff(message.attempts)
+    retry_at = now + delay
     with transaction.atomic():
         OutboundMessage.objects.filter(pk=message.pk).update(
             status=OutboundStatus.PENDING, next_attempt_at=retry_at, last_error=str(error)[:2000], lease_until=None

@@ -8,7 +8,7 @@ from itertools import chain
 
 from django.db.models import CharField, Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 
-from channels.models import CannedReply, Conversation, InboundMessage, OutboundMessage, OutboundStatus
+from channels.models import CannedReply, Conversation, InboundMessage, OutboundMessage, OutboundStatus, WebhookEndpoint
 from complaints.models import Channel, Complaint
 
 # A thread shows this many of the latest messages each way; older ones stay in the database (and the admin).
@@ -135,7 +135,7 @@ def outbox_messages(tab: str) -> QuerySet[OutboundMessage]:
     """Dead letters (or messages still waiting for delivery), newest first."""
     return (
         OutboundMessage.objects.filter(status__in=OUTBOX_TABS[tab])
-        .select_related("channel", "conversation", "complaint")
+        .select_related("channel", "conversation", "complaint", "endpoint")
         .defer("payload")
         .order_by("-created_at", "-id")
     )
@@ -146,3 +146,8 @@ def outbox_counts() -> dict[str, int]:
         **{tab: Count("pk", filter=Q(status__in=statuses)) for tab, statuses in OUTBOX_TABS.items()}
     )
     return {tab: counts[tab] for tab in OUTBOX_TABS}
+
+
+def webhook_endpoints(channel: Channel) -> QuerySet[WebhookEndpoint]:
+    """A channel's own webhook endpoints; another channel's do not exist for it."""
+    return WebhookEndpoint.objects.filter(channel=channel).order_by("pk")

@@ -17,7 +17,7 @@ from channels import texts
 from channels.models import Conversation, InboundMessage, OutboundKind, OutboundMessage
 from channels.notifications import message_reporter
 from channels.outbox import queue_message
-from complaints.errors import WorkflowError
+from complaints.errors import IdempotencyKeyReused, WorkflowError
 from complaints.models import Channel, Complaint
 from complaints.services.intake import ComplaintInput, IntakeResult, submit_complaint
 from complaints.services.transitions import perform_action
@@ -36,12 +36,16 @@ class NormalizedMessage:
     sent_at: datetime
     sender_name: str = ""
     sender_phone: str = ""
+    sender_user_id: str = ""  # WhatsApp's BSUID, when the provider gives one beside (or instead of) the number
     text: str = ""
     latitude: Decimal | None = None
     longitude: Decimal | None = None
     location_name: str = ""
     media: list[dict] = field(default_factory=list)
     contact: dict = field(default_factory=dict)
+    # The API body's fingerprint (api/idempotency.py); empty from the providers' webhooks, compared by id alone.
+    fingerprint: str = ""
+    data: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -51,17 +55,19 @@ class Received:
 
 
 def receive_message(channel: Channel, incoming: NormalizedMessage) -> Received:
-    """Store the message in its sender's conversation. The same (channel, external id) again stores nothing."""
+    """Store the message in its sender's conversation. The same (channel, external id) again stores nothing: a retry
+    gets the first message, the same id with another fingerprint is refused (IdempotencyKeyReused, 422)."""
     existing = InboundMessage.objects.filter(channel=channel, external_id=incoming.external_id).first()
     if existing is not None:
-        return Received(existing, created=False)
+        return _replayed(existing, incoming)
     try:
         with transaction.atomic():
             conversation = _conversation_for(channel, incoming)
             message = InboundMessage.objects.create(
                 channel=channel, conversation=conversation, external_id=incoming.external_id, text=incoming.text,
                 latitude=incoming.latitude, longitude=incoming.longitude, location_name=incoming.location_name,
-                media=incoming.media, contact=incoming.contact, sent_at=incoming.sent_at,
+                media=incoming.media, contact=incoming.contact, data=incoming.data, sent_at=incoming.sent_at,
+                fingerprint=incoming.fingerprint,
             )
             Conversation.objects.filter(pk=conversation.pk).update(unread_count=F("unread_count") + 1, last_message_at=timezone.now())
             # Providers deliver out of order: a late older message must not move the last-inbound time back
@@ -72,20 +78,41 @@ def receive_message(channel: Channel, incoming: NormalizedMessage) -> Received:
             _answer_status_request(conversation, message)
     except IntegrityError:
         # A concurrent retry of the same message stored it first.
-        return Received(InboundMessage.objects.get(channel=channel, external_id=incoming.external_id), created=False)
+        return _replayed(InboundMessage.objects.get(channel=channel, external_id=incoming.external_id), incoming)
     return Received(message, created=True)
 
 
+def _replayed(existing: InboundMessage, incoming: NormalizedMessage) -> Received:
+    if incoming.fingerprint and existing.fingerprint and incoming.fingerprint != existing.fingerprint:
+        raise IdempotencyKeyReused()
+    return Received(existing, created=False)
+
+
 def _conversation_for(channel: Channel, incoming: NormalizedMessage) -> Conversation:
-    updates = {k: v for k, v in (("sender_name", incoming.sender_name), ("sender_phone", incoming.sender_phone)) if v}
-    try:
-        with transaction.atomic():
-            conversation, created = Conversation.objects.get_or_create(channel=channel, sender_id=incoming.sender_id, defaults=updates)
-    except IntegrityError:
-        conversation, created = Conversation.objects.get(channel=channel, sender_id=incoming.sender_id), False
+    fields = (("sender_name", incoming.sender_name), ("sender_phone", incoming.sender_phone), ("sender_user_id", incoming.sender_user_id))
+    updates = {k: v for k, v in fields if v}
+    conversation = _conversation_of_user_id(channel, incoming.sender_user_id)
+    created = False
+    if conversation is None:
+        try:
+            with transaction.atomic():
+                conversation, created = Conversation.objects.get_or_create(channel=channel, sender_id=incoming.sender_id, defaults=updates)
+        except IntegrityError:
+            conversation, created = Conversation.objects.get(channel=channel, sender_id=incoming.sender_id), False
     if not created and updates:
         Conversation.objects.filter(pk=conversation.pk).update(**updates)
     return conversation
+
+
+def _conversation_of_user_id(channel: Channel, user_id: str) -> Conversation | None:
+    """The conversation a WhatsApp BSUID already belongs to, whether it was keyed by it or learned it later.
+
+    Meta sends the BSUID with every message (with the number too while it may be shared), so a citizen who first
+    wrote with a number and later hides it behind a username, or the other way round, stays one conversation.
+    """
+    if not user_id:
+        return None
+    return Conversation.objects.filter(Q(sender_user_id=user_id) | Q(sender_id=user_id), channel=channel).order_by("pk").first()
 
 
 def _answer_status_request(conversation: Conversation, message: InboundMessage) -> None:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from complaints import dates
 from complaints.models import Complaint, FieldResult, KnowledgeAnswer, Team
 from complaints.models.reporter import nik_validator, phone_validator
 from complaints.workflow import Field, ReturnReason, Transition, fields_for_action
@@ -92,7 +93,7 @@ FIELD_FACTORIES: dict[Field, Callable[[bool], forms.Field]] = {
         label=_("Tim"), required=required, queryset=Team.objects.filter(is_active=True), to_field_name="slug",
         error_messages={"invalid_choice": _("Tim tidak dikenal atau tidak aktif.")},
     ),
-    Field.EXPECTED_ARRIVAL: lambda required: forms.DateTimeField(
+    Field.EXPECTED_ARRIVAL: lambda required: dates.DateTimeField(
         label=_("Perkiraan tiba"), required=required, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     ),
     Field.FINDINGS: _text(_("Temuan di lapangan")),

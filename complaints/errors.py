@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
+
 
 class WorkflowError(Exception):
     code = "workflow_error"
@@ -48,3 +50,20 @@ class InputError(WorkflowError):
     def summary(self) -> str:
         """All messages on one line, for places that show no per-field errors."""
         return " ".join(str(message) for messages in self.errors.values() for message in messages)
+
+
+class IdempotencyKeyReused(WorkflowError):
+    """A channel's idempotency key (`Idempotency-Key`, `external_ref`, `external_id`) came again with another body.
+
+    The IETF Idempotency-Key draft answers 422 here: answering with the first result would tell the client that
+    what it sent now was stored, when it was not."""
+
+    code = "idempotency_key_reused"
+    status = 422
+
+    def __init__(self) -> None:
+        super().__init__(gettext(
+            "Kunci idempotensi ini (Idempotency-Key, external_ref atau external_id) sudah dipakai untuk kiriman lain "
+            "yang isinya berbeda; kiriman ini tidak disimpan. Kirim ulang isi yang sama untuk mendapat hasil "
+            "pertama, atau pakai kunci baru untuk kiriman baru."
+        ))

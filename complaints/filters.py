@@ -13,6 +13,7 @@ from django.db.models import BooleanField, DateTimeField, ExpressionWrapper, F, 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from complaints.dates import DateFilter
 from complaints.expressions import PkAmong
 from complaints.models import Category, ChannelKind, Complaint, ComplaintKind, District, Team
 from complaints.workflow import STEP_OF, Outcome, Program, Status
@@ -43,8 +44,9 @@ class ComplaintFilter(django_filters.FilterSet):
         widget=forms.Select(choices=[("", _("Semua")), ("true", _("Ya")), ("false", _("Tidak"))]),
     )
     q = django_filters.CharFilter(method="filter_text", label=_("Cari"))
-    created_after = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte", label=_("Dari tanggal"))
-    created_before = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte", label=_("Sampai tanggal"))
+    # Bounded dates (complaints/dates.py): a year-1 or year-9999 bound is refused with a message, not computed with.
+    created_after = DateFilter(field_name="created_at", lookup_expr="date__gte", label=_("Dari tanggal"))
+    created_before = DateFilter(field_name="created_at", lookup_expr="date__lte", label=_("Sampai tanggal"))
 
     class Meta:
         model = Complaint
@@ -65,6 +67,14 @@ class ComplaintFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(search_condition(value))
+
+
+class ChannelComplaintFilter(ComplaintFilter):
+    """A channel's filters over its own complaints: those of the channel view only. A filter on the team or on the
+    deadline would tell it, by what comes back, what its view leaves out."""
+
+    team = None
+    overdue = None
 
 
 SEARCH_INDEX = "complaint_search_idx"  # complaints migration 0006

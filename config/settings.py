@@ -195,24 +195,38 @@ STORAGES = {
 
 # Request limits (config/limits.py, docs/errors.md). Uploads: phones send photos of a few MB; a file beyond
 # TRECKK_MAX_ATTACHMENT_BYTES is refused with 413 `file_too_large`, a multipart body beyond TRECKK_MAX_REQUEST_BYTES
-# (five such photos and the form) with 413 `request_too_large` before it is read. Any other body (JSON, forms,
+# (TRECKK_MAX_FILES_PER_REQUEST such photos and the form) with 413 `request_too_large` before it is read. Any other body (JSON, forms,
 # webhooks) may have DATA_UPLOAD_MAX_MEMORY_SIZE (1 MB; a complaint is a few kB, a provider's webhook batch tens).
 TRECKK_MAX_ATTACHMENT_BYTES = int(os.environ.get("TRECKK_MAX_ATTACHMENT_BYTES", str(10 * 1024 * 1024)))
+# Files one request may bring (each form, the case page's photo upload, a complaint from a conversation; the API's
+# upload takes one): each is decoded in turn, so the count bounds a request's time. More are refused with the form's
+# message (400 `invalid_input` on `file` in the API); DATA_UPLOAD_MAX_NUMBER_FILES stops Django reading far more.
+TRECKK_MAX_FILES_PER_REQUEST = int(os.environ.get("TRECKK_MAX_FILES_PER_REQUEST", "5"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(1024 * 1024)))
 TRECKK_MAX_REQUEST_BYTES = int(
-    os.environ.get("TRECKK_MAX_REQUEST_BYTES", str(5 * TRECKK_MAX_ATTACHMENT_BYTES + DATA_UPLOAD_MAX_MEMORY_SIZE))
+    os.environ.get(
+        "TRECKK_MAX_REQUEST_BYTES", str(TRECKK_MAX_FILES_PER_REQUEST * TRECKK_MAX_ATTACHMENT_BYTES + DATA_UPLOAD_MAX_MEMORY_SIZE)
+    )
 )
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # bigger files are spooled to a temporary file while uploading
-DATA_UPLOAD_MAX_NUMBER_FILES = 20  # Django's default is 100; no form takes more than 5 photos
+# Django's default is 100. Beyond the forms' own limit, so that a few too many get the form back with its message.
+DATA_UPLOAD_MAX_NUMBER_FILES = 4 * TRECKK_MAX_FILES_PER_REQUEST
 TRECKK_MAX_JSON_DEPTH = 20  # a complaint nests 3 levels; deeper JSON is refused with 400 `json_too_deep`
 # Photos are decoded to strip their metadata; a larger image (a decompression bomb, or a 200 MP camera) is refused.
 TRECKK_MAX_IMAGE_PIXELS = int(os.environ.get("TRECKK_MAX_IMAGE_PIXELS", str(50_000_000)))
+# The memory one decode may take, estimated from the header before any pixel is read (complaints/images.py): pixels
+# x Pillow's bytes a pixel (4 for RGB and RGBA), a second image when a photo is turned upright, a progressive JPEG's
+# coefficients, a WebP codec's canvases. 96 MiB keeps a worker (about 90 MB after start-up) under 200 MB and
+# takes a 12 MP phone photo (4000 x 3000 x 4 = 48 MB) at full size even when it must be turned (96 MB); a 48 or
+# 50 MP phone JPEG is decoded at half its size (DCT scaling: 12 MP, 48 MB) and kept so; a 7070 x 7070 RGBA PNG
+# (200 MB) is refused. PNG and WebP have no reduced decoding: up to about 25 MP (PNG) or 4.5 MP (WebP) fit.
+TRECKK_IMAGE_MAX_DECODED_BYTES = int(os.environ.get("TRECKK_IMAGE_MAX_DECODED_BYTES", str(96 * 1024 * 1024)))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # The first class names the WWW-Authenticate challenge; SessionAuthentication has none, and DRF then
         # answers a missing or bad credential with 403 instead of 401.
-        "rest_framework.authentication.TokenAuthentication",
+        "api.auth.ExpiringTokenAuthentication",  # DRF's TokenAuthentication, with idle and absolute expiry
         "api.auth.ChannelKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
@@ -222,12 +236,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "api.pagination.StandardPagination",
     "PAGE_SIZE": 25,
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
-    # JSON within config/limits.py's limits (UTF-8, depth); forms and uploads as DRF reads them.
-    "DEFAULT_PARSER_CLASSES": [
-        "api.parsers.LimitedJSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON only, within config/limits.py's limits (UTF-8, depth): one body format per endpoint, as openapi.yaml
+    # documents it, so a generated client sends what the server reads. Uploads (multipart) and Open311 (forms, as
+    # GeoReport v2 prescribes) set their own parsers; anything else answers 415 `unsupported_media_type`.
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.LimitedJSONParser"],
     "DEFAULT_VERSIONING_CLASS": None,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -243,6 +255,11 @@ SPECTACULAR_SETTINGS = {
         "version you read (send `If-Match` or `version`)."
     ),
     "VERSION": "1.0.0",
+    # 3.1: JSON Schema 2020-12, so a nullable reference (`oneOf: [$ref, {type: "null"}]`) and every example can be
+    # checked with a standard validator (tests/test_openapi_contract.py); 3.0's `nullable` cannot say that.
+    "OAS_VERSION": "3.1.0",
+    # Relative: the installation that serves this document (`/` is OpenAPI's default, written out for linters).
+    "SERVERS": [{"url": "/", "description": "This installation (e.g. http://127.0.0.1:8000 with `make run`)."}],
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -258,31 +275,55 @@ SPECTACULAR_SETTINGS = {
         "FieldResultEnum": "complaints.models.field_report.FieldResult",
     },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
-    # Every operation's error responses as problem+json with the Problem schema and its codes (api/openapi_hooks.py).
+    # Every operation's error responses as problem+json with the Problem schema and its codes; then the document
+    # made a contract generators can rely on: `security: []` on public operations, no default that breaks its own
+    # constraints, no OpenAPI 3.0 `nullable` left over (api/openapi_hooks.py).
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.openapi_hooks.add_problem_responses",
+        "api.openapi_hooks.make_contract",
     ],
 }
 
+# A credential in a URL (Open311's `?api_key=`) is redacted in every request line and error report (config/redaction.py):
+# the filter on the request loggers and the console, and the error reporter for the 500 page and the ADMINS e-mail.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_secrets": {"()": "config.redaction.RedactSecretsFilter"}},
+    "formatters": {
+        # Django's own format for the development server's request lines, which this configuration takes over.
+        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # httpx logs every request URL at INFO, and Telegram's bot token is part of its URLs.
     "loggers": {
         "httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"},
+        # The request loggers, filtered where the record is made, so every handler (Django's own too) gets it redacted.
+        "django.request": {"filters": ["redact_secrets"]},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False, "filters": ["redact_secrets"]},
         # One JSON line per audit entry (kind, user, address, path, status), for a log collector.
         "treckk.audit": {"level": "INFO"},
         "axes": {"level": "WARNING"},  # the audit log records logins and failures; axes' INFO lines would repeat them
     },
 }
 
+DEFAULT_EXCEPTION_REPORTER = "config.redaction.RedactingExceptionReporter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "config.redaction.RedactingReporterFilter"
+
 # Sessions: staff share laptops at the kecamatan posts and the Operator desk, so a session ends when the browser
 # closes and in any case after TRECKK_SESSION_HOURS (a shift with handover), never lingering for the next person.
 SESSION_COOKIE_AGE = int(os.environ.get("TRECKK_SESSION_HOURS", "12")) * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("TRECKK_SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
+# Staff API tokens (api/auth.py) expire like sessions do: after TRECKK_API_TOKEN_IDLE_HOURS without a request (a
+# token left on a shared laptop or in a script dies with the shift), and TRECKK_API_TOKEN_MAX_AGE_DAYS after they
+# were issued even when used every day (a leaked token kept alive by its thief still ends). 0 switches either off.
+TRECKK_API_TOKEN_IDLE_HOURS = int(os.environ.get("TRECKK_API_TOKEN_IDLE_HOURS", "12"))
+TRECKK_API_TOKEN_MAX_AGE_DAYS = int(os.environ.get("TRECKK_API_TOKEN_MAX_AGE_DAYS", "7"))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -333,6 +374,16 @@ TRECKK_OUTBOX_FIRST_RETRY_SECONDS = int(os.environ.get("TRECKK_OUTBOX_FIRST_RETR
 TRECKK_OUTBOX_MAX_RETRY_SECONDS = int(os.environ.get("TRECKK_OUTBOX_MAX_RETRY_SECONDS", "3600"))
 TRECKK_OUTBOX_LEASE_SECONDS = int(os.environ.get("TRECKK_OUTBOX_LEASE_SECONDS", "120"))
 TRECKK_OUTBOX_SWEEP_SECONDS = int(os.environ.get("TRECKK_OUTBOX_SWEEP_SECONDS", "60"))
+# Webhooks to integrators retry on Standard Webhooks' example schedule (the waits after the first, immediate attempt:
+# 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h: ten attempts over about three days), each wait varied by up to
+# TRECKK_WEBHOOK_RETRY_JITTER either way; then the message is a dead letter. Other outbound messages keep the
+# TRECKK_OUTBOX_* backoff above. A rotated webhook secret keeps signing beside the new one for the grace period.
+TRECKK_WEBHOOK_RETRY_SCHEDULE = tuple(
+    int(seconds) for seconds in os.environ.get("TRECKK_WEBHOOK_RETRY_SCHEDULE", "5,300,1800,7200,18000,36000,50400,72000,86400").split(",")
+)
+TRECKK_WEBHOOK_RETRY_JITTER = float(os.environ.get("TRECKK_WEBHOOK_RETRY_JITTER", "0.1"))
+TRECKK_WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("TRECKK_WEBHOOK_TIMEOUT_SECONDS", "15"))  # the spec: 15 to 30 s
+TRECKK_WEBHOOK_SECRET_GRACE_HOURS = int(os.environ.get("TRECKK_WEBHOOK_SECRET_GRACE_HOURS", "24"))
 TRECKK_SLA_SWEEP_SECONDS = int(os.environ.get("TRECKK_SLA_SWEEP_SECONDS", "60"))
 TRECKK_HTTP_TIMEOUT_SECONDS = float(os.environ.get("TRECKK_HTTP_TIMEOUT_SECONDS", "10"))
 # The address citizens and staff reach this site at; messages sent out of the site (tracking links, SLA
@@ -367,7 +418,8 @@ TRECKK_FORM_MIN_SECONDS = int(os.environ.get("TRECKK_FORM_MIN_SECONDS", "3"))
 TRECKK_FORM_MAX_AGE_SECONDS = int(os.environ.get("TRECKK_FORM_MAX_AGE_SECONDS", str(24 * 3600)))
 
 # Messaging providers. Base URLs are settings so tests (and a staging proxy) can point them elsewhere.
-WHATSAPP_GRAPH_BASE_URL = os.environ.get("WHATSAPP_GRAPH_BASE_URL", "https://graph.facebook.com/v21.0")
+# The Graph API version is part of it; channels/whatsapp/versions.py knows when each ends and warns before.
+WHATSAPP_GRAPH_BASE_URL = os.environ.get("WHATSAPP_GRAPH_BASE_URL", "https://graph.facebook.com/v26.0")
 WHATSAPP_PHONE_NUMBER_ID = os.environ.get("WHATSAPP_PHONE_NUMBER_ID", "")
 WHATSAPP_ACCESS_TOKEN = os.environ.get("WHATSAPP_ACCESS_TOKEN", "")
 WHATSAPP_APP_SECRET = os.environ.get("WHATSAPP_APP_SECRET", "")  # checks X-Hub-Signature-256

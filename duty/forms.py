@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from complaints import dates
 from complaints.models import District, Team, Village
 from duty.models import DutyType, FieldLogKind, Shift
 from duty.selectors import post_members
@@ -33,7 +34,7 @@ class MembersField(forms.ModelMultipleChoiceField):
 class WeekForm(forms.Form):
     """Which week of the roster to show: any date in it (the links say the Monday)."""
 
-    date = forms.DateField(label=gettext_lazy("Minggu yang memuat tanggal"), required=False, widget=DATE_INPUT)
+    date = dates.DateField(label=gettext_lazy("Minggu yang memuat tanggal"), required=False, widget=DATE_INPUT)
 
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("auto_id", "week_%s")  # the add form on the same page has its own "date"
@@ -50,7 +51,7 @@ class RosterEntryForm(forms.Form):
             **REQUIRED, "invalid_choice": gettext_lazy("Pilih anggota pos ini."),
         },
     )
-    date = forms.DateField(label=gettext_lazy("Tanggal"), widget=DATE_INPUT, error_messages={
+    date = dates.DateField(label=gettext_lazy("Tanggal"), widget=DATE_INPUT, error_messages={
         **REQUIRED, "invalid": gettext_lazy("Tulis tanggal sebagai TTTT-BB-HH."),
     })
     shift = forms.ModelChoiceField(label=gettext_lazy("Shift"), queryset=Shift.objects.filter(is_active=True),
@@ -72,10 +73,10 @@ class RosterEntryForm(forms.Form):
 
 class FieldLogForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Jenis kegiatan"), choices=FieldLogKind.choices, error_messages=REQUIRED)
-    started_at = forms.DateTimeField(label=gettext_lazy("Waktu mulai"), widget=DATETIME_INPUT, error_messages={
+    started_at = dates.DateTimeField(label=gettext_lazy("Waktu mulai"), widget=DATETIME_INPUT, error_messages={
         **REQUIRED, "invalid": gettext_lazy("Tulis tanggal dan jam, misalnya 2026-11-23 19.30."),
     })
-    ended_at = forms.DateTimeField(label=gettext_lazy("Waktu selesai"), widget=DATETIME_INPUT, error_messages={
+    ended_at = dates.DateTimeField(label=gettext_lazy("Waktu selesai"), widget=DATETIME_INPUT, error_messages={
         **REQUIRED, "invalid": gettext_lazy("Tulis tanggal dan jam, misalnya 2026-11-23 21.00."),
     })
     district = forms.ModelChoiceField(label=gettext_lazy("Kecamatan"), queryset=District.objects.all(), error_messages=REQUIRED)
@@ -128,8 +129,8 @@ class FieldLogFilterForm(forms.Form):
                                   to_field_name="slug", empty_label=gettext_lazy("Semua pos"))
     kind = forms.ChoiceField(label=gettext_lazy("Jenis"), choices=[("", gettext_lazy("Semua jenis")), *FieldLogKind.choices],
                              required=False)
-    start = forms.DateField(label=gettext_lazy("Dari"), required=False, widget=DATE_INPUT)
-    end = forms.DateField(label=gettext_lazy("Sampai"), required=False, widget=DATE_INPUT)
+    start = dates.DateField(label=gettext_lazy("Dari"), required=False, widget=DATE_INPUT)
+    end = dates.DateField(label=gettext_lazy("Sampai"), required=False, widget=DATE_INPUT)
 
     def __init__(self, *args, posts: list[Team], **kwargs) -> None:
         kwargs.setdefault("label_suffix", "")

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from complaints.errors import ActionNotAllowed, InputError
 from complaints.models import Complaint, District, Team, Village
-from complaints.services.attachments import checked_content_type
+from complaints.services.attachments import check_file_count, checked_content_type
 from duty.models import (
     DutyType,
     FieldLogCorrection,
@@ -31,7 +31,6 @@ from roles.policy import DutyAccess, field_log_access, roster_access, visible_co
 FUTURE_TOLERANCE = timedelta(minutes=10)
 # Longer activities (a three-day festival) are written one entry per day, so each day's log reads on its own.
 MAX_ACTIVITY = timedelta(hours=24)
-MAX_LOG_PHOTOS = 5
 
 
 def display_name(user) -> str:
@@ -172,8 +171,10 @@ def record_field_log(*, user, data: FieldLogInput, uploads: Sequence[UploadedFil
             errors["complaint_code"] = [
                 _("Aduan dengan kode %(code)s tidak ditemukan atau tidak dapat Anda lihat.") % {"code": code}
             ]
-    if len(uploads) > MAX_LOG_PHOTOS:
-        errors["photos"] = [_("Paling banyak %(max)s berkas.") % {"max": MAX_LOG_PHOTOS}]
+    try:
+        check_file_count(uploads)
+    except InputError as error:
+        errors["photos"] = error.errors["file"]
     if errors:
         raise InputError(errors)
     # Every file is checked before anything is written: all or nothing (a 413 for a file that is too large).

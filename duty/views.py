@@ -17,6 +17,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from complaints import dates
 from complaints.errors import InputError
 from complaints.models import Team
 from duty import selectors, services
@@ -103,18 +104,18 @@ def _week_page(
 @login_required
 def roster_print(request: HttpRequest, slug: str) -> HttpResponse:
     """The week on one page, to print and pin at the post."""
-    team, _access = _post(request, slug)
-    week_form = WeekForm(request.GET or None)
+    team, access = _post(request, slug)
+    week_form = WeekForm(request.GET or None, label_suffix="")
+    if week_form.is_bound and not week_form.is_valid():
+        # The print page has no form to show the error on: the week page shows it, with this week.
+        return _week_page(request, team, access, selectors.week_start(timezone.localdate()), week_form=week_form, status=400)
     monday = selectors.week_start(week_form.day())
     context = {"week": selectors.roster_week(team, monday), "team": team, "nav_key": "roster", "printed_at": timezone.now()}
     return render(request, "duty/roster_print.html", context)
 
 
 def _monday_from(request: HttpRequest) -> date:
-    try:
-        return selectors.week_start(date.fromisoformat(request.POST.get("week", "")))
-    except ValueError:
-        return selectors.week_start(timezone.localdate())
+    return selectors.week_start(dates.parse_date(request.POST.get("week")) or timezone.localdate())
 
 
 @login_required
@@ -220,6 +221,7 @@ def log_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def log_print(request: HttpRequest) -> HttpResponse:
     form, posts = _log_filters(request)
+    valid = not form.is_bound or form.is_valid()
     entries = list(_filtered_log(request, form)[:LOG_PRINT_LIMIT])
     filters = _filter_values(form)
     context = {
@@ -227,7 +229,7 @@ def log_print(request: HttpRequest) -> HttpResponse:
         "filters": filters, "kind_label": FieldLogKind(filters["kind"]).label if "kind" in filters else "",
         "show_post": len(posts) > 1, "printed_at": timezone.now(),
     }
-    return render(request, "duty/log_print.html", context)
+    return render(request, "duty/log_print.html", context, status=200 if valid else 400)
 
 
 @login_required
@@ -324,5 +326,5 @@ def log_photo(request: HttpRequest, pk: int, photo_pk: int) -> FileResponse:
 @login_required
 def log_photo_thumbnail(request: HttpRequest, pk: int, photo_pk: int) -> HttpResponse:
     photo = _photo(request, pk, photo_pk)
-    return jpeg_thumbnail_response(lambda: photo.file.open("rb"), photo.content_type)
+    return jpeg_thumbnail_response(photo.file.storage, photo.file.name, photo.content_type)
 

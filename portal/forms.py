@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from channels.models import CannedReply
+from complaints import dates
 from complaints.models import Category, Channel, District, Village
 from complaints.models.reporter import nik_validator, phone_validator
 from complaints.services.intake import ComplaintInput, ReporterInput
 
 DESCRIPTION_LIMIT = 4000
-MAX_PHOTOS = 5
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -19,7 +20,8 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleImageField(forms.FileField):
-    """Several photos in one input; their type and size are checked by the attachment service."""
+    """Several photos in one input, at most TRECKK_MAX_FILES_PER_REQUEST; their type and size are checked by the
+    attachment service."""
 
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*,application/pdf", "multiple": True}))
@@ -27,8 +29,9 @@ class MultipleImageField(forms.FileField):
 
     def clean(self, data, initial=None):
         files = data if isinstance(data, list | tuple) else [data] if data else []
-        if len(files) > MAX_PHOTOS:
-            raise forms.ValidationError(_("Paling banyak %(max)s berkas.") % {"max": MAX_PHOTOS})
+        limit = settings.TRECKK_MAX_FILES_PER_REQUEST
+        if len(files) > limit:
+            raise forms.ValidationError(_("Paling banyak %(max)s berkas.") % {"max": limit})
         return [super(MultipleImageField, self).clean(f, initial) for f in files]
 
 
@@ -43,7 +46,7 @@ class WalkInForm(forms.Form):
     address = forms.CharField(label=_("Alamat/lokasi kejadian"), max_length=255, required=False)
     latitude = forms.DecimalField(label=_("Lintang"), max_digits=9, decimal_places=6, min_value=-90, max_value=90, required=False)
     longitude = forms.DecimalField(label=_("Bujur"), max_digits=9, decimal_places=6, min_value=-180, max_value=180, required=False)
-    incident_at = forms.DateTimeField(
+    incident_at = dates.DateTimeField(
         label=_("Waktu kejadian"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
     anonymous = forms.BooleanField(label=_("Pelapor ingin anonim (tanpa data diri)"), required=False)

@@ -1,4 +1,5 @@
-"""The public API: tracking and feedback by tracking code, without authentication, rate-limited per client."""
+"""The public API: tracking by tracking code, without authentication; the reporter's rating, with the token of the
+link in their outcome message (or their channel's key). Rate-limited per client."""
 
 from __future__ import annotations
 
@@ -12,11 +13,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.auth import ChannelKeyAuthentication
 from complaints.models import Complaint
 from public.ratelimit import RateLimitedViewMixin, ScopedThrottle
 from public.selectors import find_complaint, tracking
 from public.serializers import FeedbackRequestSerializer, PublicFeedbackSerializer, PublicTrackingSerializer
-from public.services import leave_feedback
+from public.services import check_rater, leave_feedback
 
 PROBLEM = OpenApiResponse(OpenApiTypes.OBJECT, description="Problem details (RFC 9457) with a stable `code`.")
 RATE_LIMITED = OpenApiResponse(
@@ -85,20 +87,33 @@ class PublicTrackingView(PublicView):
 @extend_schema(
     summary="Rate how a complaint was handled",
     description=(
-        "Once per complaint, by whoever holds its tracking code (the reporter), after the outcome is decided (step 8 "
-        "or closed; a duplicate once the case it was merged into has closed). 409 `feedback_not_open` before that, "
-        f"409 `already_rated` the second time. {NOT_FOUND_DESCRIPTION} Rate-limited per client address."
+        "Once per complaint, by its reporter only: send `token`, the last part of the `/nilai/<token>/` link in the "
+        "outcome message the reporter received, or call with the API key (`Authorization: Api-Key`) of the channel "
+        "the complaint came through, relaying its reporter's rating. The tracking code alone is not enough (it is "
+        "printed on receipts and told over the phone): 403 `feedback_link_required`, checked before anything else "
+        "in the body. Open once the outcome is decided (step 8 or closed; a duplicate once the case it was merged "
+        "into has closed): 409 `feedback_not_open` before that, 409 `already_rated` the second time. "
+        f"{NOT_FOUND_DESCRIPTION} Rate-limited per client address."
     ),
     request=FeedbackRequestSerializer,
-    responses={201: PublicFeedbackSerializer, 400: PROBLEM, 404: PROBLEM, 409: PROBLEM, 429: RATE_LIMITED},
+    responses={201: PublicFeedbackSerializer, 400: PROBLEM, 403: PROBLEM, 404: PROBLEM, 409: PROBLEM, 429: RATE_LIMITED},
+    examples=[OpenApiExample(
+        "The reporter's rating", request_only=True,
+        value={"token": "7KQ2M-XH4PD.b2Y7rW9oQm0s1xUu2kNh8b4Zf3c", "rating": 5, "comment": "Cepat ditangani."},
+    )],
     tags=["public"],
 )
 class PublicFeedbackView(PublicView):
+    # A channel's key (never a staff login) lets the reporter's channel relay their rating.
+    authentication_classes = [ChannelKeyAuthentication]
     throttle_classes = [FeedbackThrottle]
 
     def post(self, request: Request, code: str) -> Response:
         complaint = _complaint_or_404(code)
+        token = request.data.get("token") if hasattr(request.data, "get") else None
+        # Who may rate comes before what was rated, so a code alone learns nothing from the body's errors.
+        check_rater(complaint, token=token if isinstance(token, str) else "", user=request.user)
         serializer = FeedbackRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        feedback = leave_feedback(complaint=complaint, **serializer.validated_data)
+        feedback = leave_feedback(complaint=complaint, user=request.user, **serializer.validated_data)
         return Response(PublicFeedbackSerializer(feedback).data, status=status.HTTP_201_CREATED)

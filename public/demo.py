@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from complaints.models import Complaint
 from complaints.workflow import Status
+from public.links import feedback_token
 from public.models import Feedback
 from public.services import leave_feedback
 
@@ -20,4 +21,5 @@ def load_feedback_demo() -> None:
         return
     closed = Complaint.objects.filter(status=Status.CLOSED).order_by("pk")
     for complaint, (rating, comment) in zip(closed, DEMO_RATINGS, strict=False):
-        leave_feedback(complaint=complaint, rating=rating, comment=comment)
+        # As the reporters would: through the links in their outcome messages.
+        leave_feedback(complaint=complaint, rating=rating, comment=comment, token=feedback_token(complaint.code))

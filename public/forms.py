@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from complaints import dates
 from complaints.models import Category, ChannelKind, ComplaintKind, District, Village
 from complaints.models.reporter import phone_validator
 from complaints.services.intake import ComplaintInput, ReporterInput
@@ -34,7 +35,7 @@ class WebReportForm(forms.Form):
         label=_("Uraian"), max_length=DESCRIPTION_LIMIT, widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Apa yang terjadi, di mana tepatnya, sejak kapan. Jangan tulis data pribadi orang lain."),
     )
-    incident_at = forms.DateTimeField(
+    incident_at = dates.DateTimeField(
         label=_("Waktu kejadian (bila tahu)"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
     district = forms.ModelChoiceField(label=_("Kecamatan"), queryset=District.objects.all())

@@ -46,5 +46,10 @@ class PublicTrackingSerializer(serializers.Serializer):
 
 
 class FeedbackRequestSerializer(serializers.Serializer):
+    token = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default="",
+        help_text="The reporter's rating token: the last part of the `/nilai/<token>/` link in their outcome message. "
+        "Required, unless the request comes with the API key of the channel the complaint came through.",
+    )
     rating = serializers.IntegerField(min_value=RATING_MIN, max_value=RATING_MAX, help_text="1 (very dissatisfied) to 5.")
     comment = serializers.CharField(max_length=COMMENT_LIMIT, required=False, allow_blank=True, default="")

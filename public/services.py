@@ -9,11 +9,13 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from complaints.errors import InputError, InvalidState, WorkflowError
+from complaints.errors import ActionNotAllowed, InputError, InvalidState, WorkflowError
 from complaints.models import Channel, ChannelKind, Complaint
 from complaints.services.intake import ComplaintInput, IntakeResult, submit_complaint
+from public.links import code_from_feedback_token
 from public.models import COMMENT_LIMIT, RATING_MAX, RATING_MIN, Feedback
 from public.selectors import feedback_open
+from roles.policy import may_rate_for_reporter
 from roles.principals import ChannelPrincipal
 
 WEB_CHANNEL_NAME = gettext_lazy("Formulir web")
@@ -59,9 +61,24 @@ def submit_web_report(*, data: ComplaintInput, uploads: Sequence[UploadedFile] =
         return submit_complaint(user=ChannelPrincipal(channel), data=data, uploads=uploads)
 
 
-def leave_feedback(*, complaint: Complaint, rating: int, comment: str = "") -> Feedback:
-    """Record the reporter's rating once. InputError (400) for a bad rating, InvalidState (409) when the case may
-    not be rated (yet) or already was."""
+def check_rater(complaint: Complaint, *, token: str = "", user=None) -> None:
+    """ActionNotAllowed (403 `feedback_link_required`) unless the caller speaks for the reporter: `token` is the one
+    in the reporter's outcome message (signed for this complaint), or `user` is the reporter's channel."""
+    if code_from_feedback_token(token or "") == complaint.code or may_rate_for_reporter(user, complaint):
+        return
+    raise ActionNotAllowed(
+        _("Hanya pelapor yang dapat menilai aduan ini: gunakan tautan penilaian dalam pesan hasil penanganan "
+          "yang dikirim kepada pelapor."),
+        code="feedback_link_required",
+    )
+
+
+def leave_feedback(*, complaint: Complaint, rating: int, comment: str = "", token: str = "", user=None) -> Feedback:
+    """Record the reporter's rating once. Only the reporter rates: `token` from the signed link in their outcome
+    message (public.links.feedback_token), or `user` their channel (check_rater); otherwise ActionNotAllowed (403
+    `feedback_link_required`), whatever else was sent, so a tracking code alone rates nothing.
+    Then InputError (400) for a bad rating, InvalidState (409) when the case may not be rated (yet) or already was."""
+    check_rater(complaint, token=token, user=user)
     errors: dict[str, list[str]] = {}
     if not isinstance(rating, int) or isinstance(rating, bool) or not RATING_MIN <= rating <= RATING_MAX:
         errors["rating"] = [_("Pilih nilai %(min)s sampai %(max)s.") % {"min": RATING_MIN, "max": RATING_MAX}]

@@ -119,15 +119,18 @@ def track(request: HttpRequest, code: str | None = None) -> HttpResponse:
 
 
 def _tracking_page(
-    request: HttpRequest, complaint, form: TrackForm, *, feedback_form: FeedbackForm | None = None,
-    feedback_error: str = "", status: int = 200,
+    request: HttpRequest, complaint, form: TrackForm, *, rating_link: bool = False,
+    feedback_form: FeedbackForm | None = None, feedback_error: str = "", status: int = 200,
 ) -> HttpResponse:
+    """The tracking page. The rating form only behind the reporter's own link (`rating_link`): the tracking code is
+    on receipts and told over the phone, so whoever has it may follow the case but not rate it for the reporter."""
     public = tracking(complaint)
+    offer_form = rating_link and public.feedback_open
     context = {
         "form": form,
         "public": public,
-        "feedback_form": feedback_form or (FeedbackForm() if public.feedback_open else None),
-        "feedback_action": feedback_path(public.code),
+        "feedback_form": (feedback_form or FeedbackForm()) if offer_form else None,
+        "feedback_action": feedback_path(public.code) if offer_form else "",
         "feedback_error": feedback_error,
         "nav_key": "track",
     }
@@ -144,27 +147,28 @@ def _not_found(request: HttpRequest, form: TrackForm, *, expired_link: bool = Fa
 @require_http_methods(["GET", "HEAD", "POST"])
 @ratelimit.ratelimit("feedback", methods=("POST",))
 def feedback(request: HttpRequest, token: str) -> HttpResponse:
-    """The rating form behind the link in the outcome message (and on the tracking page): once per complaint."""
+    """The rating form behind the link in the outcome message, the only page that offers it: once per complaint."""
     code = code_from_feedback_token(token)
     complaint = find_complaint(code) if code else None
     if complaint is None:
         return _not_found(request, TrackForm(), expired_link=True)
     form = TrackForm(initial={"kode": complaint.code})
     if request.method != "POST":
-        return _tracking_page(request, complaint, form)
+        return _tracking_page(request, complaint, form, rating_link=True)
     feedback_form = FeedbackForm(request.POST)
     if not feedback_form.is_valid():
-        return _tracking_page(request, complaint, form, feedback_form=feedback_form, status=400)
+        return _tracking_page(request, complaint, form, rating_link=True, feedback_form=feedback_form, status=400)
     try:
         leave_feedback(
-            complaint=complaint, rating=feedback_form.cleaned_data["rating"], comment=feedback_form.cleaned_data["comment"]
+            complaint=complaint, rating=feedback_form.cleaned_data["rating"], comment=feedback_form.cleaned_data["comment"],
+            token=token,
         )
     except InputError as error:
         for name, problems in error.errors.items():
             feedback_form.add_error(name if name in feedback_form.fields else None, problems)
-        return _tracking_page(request, complaint, form, feedback_form=feedback_form, status=400)
+        return _tracking_page(request, complaint, form, rating_link=True, feedback_form=feedback_form, status=400)
     except InvalidState as error:
         complaint = find_complaint(complaint.code)  # show the rating someone else just gave
-        return _tracking_page(request, complaint, form, feedback_error=error.message, status=409)
+        return _tracking_page(request, complaint, form, rating_link=True, feedback_error=error.message, status=409)
     messages.success(request, _("Terima kasih. Penilaian Anda sudah kami terima."))
     return redirect(tracking_path(complaint.code) + "#penilaian")

@@ -15,7 +15,7 @@ from django.db.models import BooleanField, F, Func, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from complaints.errors import ActionNotAllowed, InvalidState, StaleVersion, WorkflowError
-from complaints.models import Complaint, ComplaintGroupObjectPermission, ComplaintUserObjectPermission
+from complaints.models import AttachmentKind, Complaint, ComplaintGroupObjectPermission, ComplaintUserObjectPermission
 from complaints.workflow import Transition, find_transition, roles_for_action, transitions_from
 from roles.principals import acting_role, is_channel, user_roles, user_team_ids
 from roles.roles import Role
@@ -104,6 +104,23 @@ class GrantedRows(Func):
         return f"{pk} = ANY(ARRAY({ids}))", (*pk_params, *params)
 
 
+def sees_case_internals(user) -> bool:
+    """Whether the user reads a case as staff do (its record: drafts, field reports, the event log with notes and
+    staff, teams, every attachment). A channel never does: it reads its own complaints only through the channel view
+    (DESIGN.md section 3, last row, and section 4), which channels/complaint_view.py builds from the decisions here."""
+    return not is_channel(user)
+
+
+def attachment_condition(user) -> Q:
+    """Which attachments of a complaint it may see the user may open. Staff: all of them. A channel: the reporter's
+    evidence that came in through a channel (stored with no staff uploader: intake, LAPOR's files, its own uploads),
+    never what staff added and never field photos, which keep their GPS position. A staff uploader cannot lose his
+    name on a file: his `attach` event protects the user row from deletion."""
+    if is_channel(user):
+        return Q(kind=AttachmentKind.EVIDENCE, uploaded_by__isnull=True)
+    return Q()
+
+
 def can_view(user, complaint: Complaint) -> bool:
     return visible_complaints(user, Complaint.objects.filter(pk=complaint.pk)).exists()
 
@@ -176,6 +193,18 @@ def may_create_complaints(user) -> bool:
     return is_channel(user) or bool(user_roles(user) & {Role.OPERATOR, Role.TRC})
 
 
+def may_rate_for_reporter(user, complaint: Complaint) -> bool:
+    """Besides the reporter's own signed link (public.links), only the channel the reporter used may pass on their
+    rating of the handling, with its key and for its own complaint. Staff never rate: the rating judges them, and
+    a tracking code alone (printed on receipts, read out over the phone) proves nothing about who holds it."""
+    return is_channel(user) and complaint.channel_id is not None and complaint.channel_id == user.channel.pk
+
+
+def may_manage_webhooks(user) -> bool:
+    """A channel lists, tests, rotates and deletes its own webhook endpoints; staff have the admin for that."""
+    return is_channel(user)
+
+
 def may_dispatch(user) -> bool:
     """The Kabid assigns field teams (SOP step 5) and so sees the dispatch board."""
     return Role.KABID in user_roles(user)
@@ -207,6 +236,7 @@ class ReporterAccess(StrEnum):
     FULL = "full"  # name, phone, NIK, address
     CONTACT = "contact"  # only a phone number for field contact, with the reporter's consent
     MASKED = "masked"  # nothing that identifies the reporter
+    SENT = "sent"  # a channel: the reporter fields it sent itself, nothing staff recorded
     ANONYMOUS = "anonymous"  # no reporter data is held (anonymous, or not recorded yet)
 
 
@@ -214,6 +244,11 @@ def reporter_access(user, complaint: Complaint) -> ReporterAccess:
     """What of the reporter this user may see on this complaint (DESIGN.md section 3)."""
     if complaint.reporter_id is None:
         return ReporterAccess.ANONYMOUS
+    if is_channel(user):
+        # What it sent, which it holds anyway; not once confidential (then only the Operator and the Kepala see it).
+        if complaint.is_confidential or complaint.channel_id != user.channel.pk:
+            return ReporterAccess.MASKED
+        return ReporterAccess.SENT
     roles = user_roles(user)
     if roles & SEES_EVERYTHING:
         return ReporterAccess.FULL
@@ -224,6 +259,30 @@ def reporter_access(user, complaint: Complaint) -> ReporterAccess:
     if Role.TRC in roles and complaint.reporter.allow_field_contact:
         return ReporterAccess.CONTACT
     return ReporterAccess.MASKED
+
+
+def unmasked_reporter_rows(user, queryset: QuerySet[Complaint]) -> QuerySet[Complaint]:
+    """The rows of `queryset` whose reporter's name or phone this user sees: `reporter_access` as one SQL filter, for
+    the audit of an export (a million rows are counted, not masked one by one). The same rules as above, written a
+    second time; tests/security/test_reporter_read_audit.py holds the two to the same answers for every role."""
+    named = Q(reporter__isnull=False) & (~Q(reporter__name="") | ~Q(reporter__phone=""))
+    if is_channel(user):
+        return queryset.filter(named, is_confidential=False, channel=user.channel)
+    roles = user_roles(user)
+    if roles & SEES_EVERYTHING:
+        return queryset.filter(named)
+    if Role.KASI in roles:
+        return queryset.filter(named, is_confidential=False)
+    if Role.TRC in roles:
+        return queryset.filter(is_confidential=False, reporter__allow_field_contact=True).exclude(reporter__phone="")
+    return queryset.none()
+
+
+def sees_every_reporter(user) -> bool:
+    """Operator and Kepala see every reporter, confidential ones included, and so every sender of a conversation
+    that became a complaint (the sender is its reporter). Anyone else, the admin's administrators included, sees a
+    linked conversation's sender masked (roles/masking.py, sender_view)."""
+    return bool(user_roles(user) & SEES_EVERYTHING)
 
 
 class DutyAccess(IntEnum):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
@@ -20,6 +22,22 @@ def make_user(username: str, role: Role, team: Team | None = None):
     if team is not None:
         team.add_member(user)
     return user
+
+
+def jpeg_with_gps(marker: str) -> bytes:
+    """A small JPEG as a phone writes it: with a GPS position, whose map datum carries `marker` (a field photo keeps
+    its position; reporter evidence loses it: complaints/services/attachments.py)."""
+    from PIL import ExifTags, Image
+
+    image = Image.new("RGB", (16, 16), (200, 30, 30))
+    exif = Image.Exif()
+    exif.get_ifd(ExifTags.IFD.GPSInfo).update({
+        ExifTags.GPS.GPSLatitudeRef: "S", ExifTags.GPS.GPSLatitude: (2.0, 19.0, 57.0),
+        ExifTags.GPS.GPSLongitudeRef: "E", ExifTags.GPS.GPSLongitude: (115.0, 28.0, 1.0), ExifTags.GPS.GPSMapDatum: marker,
+    })
+    output = io.BytesIO()
+    image.save(output, "JPEG", exif=exif.tobytes())
+    return output.getvalue()
 
 
 def make_team(slug: str, district) -> Team:
@@ -82,9 +100,12 @@ def _post_member(users, district):
 def make_complaint_in(
     status: str, users, *, district, category, team: Team, reporter: ReporterInput | None = None,
     anonymous: bool = False, confidential: bool = False, allow_field_contact: bool = False,
-    description: str = "Keributan di depan pasar.", **extra,
+    description: str = "Keributan di depan pasar.", by=None, action_data: dict[str, dict] | None = None, **extra,
 ) -> Complaint:
-    """A complaint brought to `status` ("dispatch_assigned" = dispatch with `team` assigned) by the real services."""
+    """A complaint brought to `status` ("dispatch_assigned" = dispatch with `team` assigned) by the real services.
+
+    `by` submits it (the Operator unless given: a ChannelPrincipal files a channel's own); `action_data` adds to
+    each action's fields by action name (notes, a draft, findings: text a test looks for)."""
     if reporter is None and not anonymous:
         reporter = ReporterInput(
             name="Siti Rahmah", phone="081255501234", nik="6311010101900001", address="Jl. Merdeka 1, Paringin",
@@ -94,7 +115,7 @@ def make_complaint_in(
         category=category, description=description, district=district,
         anonymous=anonymous, confidential=confidential, reporter=reporter or ReporterInput(), **extra,
     )
-    complaint = submit_complaint(user=users[Role.OPERATOR], data=data).complaint
+    complaint = submit_complaint(user=by or users[Role.OPERATOR], data=data).complaint
     team_member = next(u for k, u in users.items() if k in (Role.TRC, "trc_halong", "trc_hq") and
                        Team.objects.filter(pk=team.pk, group__user=u).exists())
     for step in ORDER[1 : ORDER.index(status) + 1]:
@@ -106,6 +127,7 @@ def make_complaint_in(
             else:
                 user = users[actor]
             payload = {k: (team.slug if v == "__team__" else v) for k, v in data.items()}
+            payload.update((action_data or {}).get(action, {}))
             if action == "accept" and anonymous:
                 payload["anonymous"] = True
             if action == "accept" and confidential:

@@ -35,8 +35,8 @@ def test_channel_creates_complaint(channel, api):
     assert body["status"] == "submitted"
     # The channel's own kind wins over what the body claims.
     assert body["channel_kind"] == ChannelKind.WHATSAPP
-    assert body["program"] == "lalisa"
     complaint = Complaint.objects.get(code=body["code"])
+    assert complaint.program == "lalisa"
     assert complaint.channel == channel
     assert complaint.created_by is None
     assert complaint.external_ref == "wa-msg-001"
@@ -45,12 +45,24 @@ def test_channel_creates_complaint(channel, api):
 def test_same_external_ref_returns_same_complaint(channel, api):
     client = with_key(api, channel.raw_key)
     first = client.post(LIST, payload(), format="json")
-    second = client.post(LIST, payload(description="Dikirim ulang."), format="json")
+    second = client.post(LIST, payload(), format="json")
 
     assert first.status_code == 201
     assert second.status_code == 200, second.content
     assert second.json()["code"] == first.json()["code"]
     assert Complaint.objects.count() == 1
+    assert Complaint.objects.get().events.count() == 1
+
+
+def test_same_external_ref_with_another_body_is_refused(channel, api):
+    client = with_key(api, channel.raw_key)
+    first = client.post(LIST, payload(), format="json")
+    second = client.post(LIST, payload(description="Dikirim ulang."), format="json")
+
+    assert first.status_code == 201
+    assert second.status_code == 422, second.content
+    assert second.json()["code"] == "idempotency_key_reused"
+    assert Complaint.objects.get().description == payload()["description"]
     assert Complaint.objects.get().events.count() == 1
 
 

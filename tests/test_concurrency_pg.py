@@ -84,7 +84,7 @@ def test_concurrent_accept_records_one_reporter(complaint_in, users):
 
     results = race(5, lambda i: perform_action(
         user=fresh_user(operator), complaint_id=complaint.pk, action="accept",
-        data={"reporter_name": f"Pelapor {i}", "reporter_phone": f"08125550000{i}"},
+        data={"anonymous": False, "reporter_name": f"Pelapor {i}", "reporter_phone": f"08125550000{i}"},
     ))
 
     winners = [value for kind, value in results if kind == "ok"]
@@ -118,7 +118,7 @@ def test_concurrent_channel_intakes_create_one_complaint(channel, category, pari
     assert Reporter.objects.count() == 1
 
 
-def test_concurrent_channel_intakes_over_api(channel, db):
+def _race_api_intake(channel, description) -> list:
     from rest_framework.test import APIClient
 
     def post(i: int):
@@ -126,16 +126,32 @@ def test_concurrent_channel_intakes_over_api(channel, db):
         client.credentials(HTTP_AUTHORIZATION=f"Api-Key {channel.raw_key}")
         response = client.post(
             "/api/v1/complaints/",
-            {"category": "keributan", "district": "paringin", "description": f"API {i}", "anonymous": True,
+            {"category": "keributan", "district": "paringin", "description": description(i), "anonymous": True,
              "external_ref": "wa-race-api"},
             format="json",
         )
         return response.status_code, response.json().get("code")
 
     results = race(10, post)
-
     assert all(kind == "ok" for kind, _ in results), results
-    statuses = sorted(value[0] for _, value in results)
+    return [value for _, value in results]
+
+
+def test_concurrent_channel_intakes_over_api(channel, db):
+    results = _race_api_intake(channel, lambda i: "Sama di setiap percobaan.")
+
+    statuses = sorted(status for status, _ in results)
     assert statuses == [200] * 9 + [201], statuses
-    assert len({value[1] for _, value in results}) == 1
+    assert len({code for _, code in results}) == 1
+    assert Complaint.objects.count() == 1
+
+
+def test_concurrent_intakes_of_one_key_with_different_bodies(channel, db):
+    """Ten different complaints under one external_ref at once: the first is stored, the nine others wait for its
+    commit on the unique key and are refused (422 idempotency_key_reused), not handed the first complaint."""
+    results = _race_api_intake(channel, lambda i: f"API {i}")
+
+    statuses = sorted(status for status, _ in results)
+    assert statuses == [201] + [422] * 9, statuses
+    assert {code for status, code in results if status == 422} == {"idempotency_key_reused"}
     assert Complaint.objects.count() == 1

@@ -1,7 +1,8 @@
 """Open311 sends the channel's key as an `api_key` field (form or JSON body, or the query string of a GET).
 
 The key is a channel API key like any other (hashed, shown once, `api.auth.ChannelKeyAuthentication` checks it);
-the `Authorization: Api-Key <key>` header works here too.
+the `Authorization: Api-Key <key>` header works here too and is the better way: a query string is written down by
+every proxy on the way. This server redacts `api_key` wherever it writes a URL down (config/redaction.py).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ class Open311KeyScheme(OpenApiAuthenticationExtension):
             "name": FIELD,
             "description": (
                 "A channel's API key as Open311's `api_key`: a form or JSON field of a POST, a query parameter of a "
-                "GET. `Authorization: Api-Key <key>` is accepted as well."
+                "GET. Prefer `Authorization: Api-Key <key>`, accepted on every Open311 call: a key in a URL is kept "
+                "by proxies and browsers; this server redacts it from its own logs and audit trail."
             ),
         }

@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from channels.complaint_view import channel_complaints
 from complaints.models import Category, Complaint
 from complaints.workflow import Status
-from roles.policy import visible_complaints
 
 # GeoReport v2: "Default query limit is a span of 90 days or first 1000 requests returned, whichever is smallest."
 DEFAULT_SPAN = timedelta(days=90)
@@ -36,12 +36,12 @@ class RequestFilter:
 
 
 def service_requests(user, query: RequestFilter) -> QuerySet[Complaint]:
-    """The caller's requests (a channel sees only the complaints it submitted: roles.policy), newest first.
+    """The calling channel's requests (only the complaints it submitted, read through the channel view), newest first.
 
     `ids` overrides every other argument, as the spec says; otherwise the window is the last 90 days unless
     start/end say otherwise, and at most 1000 come back.
     """
-    queryset = visible_complaints(user).select_related("category", "district").order_by("-created_at", "-id")
+    queryset = channel_complaints(user).order_by("-created_at", "-id")
     if query.ids:
         return queryset.filter(code__in=query.ids)[:MAX_RESULTS]
     end = query.end or timezone.now()
@@ -58,4 +58,4 @@ def service_requests(user, query: RequestFilter) -> QuerySet[Complaint]:
 
 def service_request(user, code: str) -> Complaint:
     """Raises Complaint.DoesNotExist, also for a request of another channel (it does not exist for this caller)."""
-    return visible_complaints(user).select_related("category", "district").get(code=code)
+    return channel_complaints(user).get(code=code)

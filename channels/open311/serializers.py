@@ -2,7 +2,8 @@
 
 What a service request shows is deliberately little (docs/integrations/open311.md, "What a request reveals"):
 no description (a citizen's own words often name people and give phone numbers), no reporter, no exact
-location, no internal notes. The status note is the public wording of the status or the outcome.
+location, no internal notes. The status note is the public wording of the status or the outcome. A request is
+written from the channel's view of its complaint (channels/complaint_view.py), so it can show nothing outside it.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from channels.complaint_view import ChannelComplaint
 from complaints.models import Category, Complaint
 from complaints.models.reporter import PHONE_PATTERN
 from complaints.workflow import STEP_OF, Outcome, Status
@@ -113,36 +115,38 @@ def service_body(category: Category) -> dict:
     }
 
 
-def status_notes(complaint: Complaint) -> str:
+def status_notes(view: ChannelComplaint) -> str:
     """The public wording of where the request stands: the step, or how it ended (never an internal note)."""
-    if complaint.status != Status.CLOSED:
+    if view.status != Status.CLOSED:
         return _("%(status)s (langkah %(step)s dari 8)") % {
-            "status": complaint.get_status_display(), "step": STEP_OF[Status(complaint.status)],
+            "status": Status(view.status).label, "step": STEP_OF[Status(view.status)],
         }
-    if complaint.outcome == Outcome.REFERRED:
-        return _("Dilimpahkan ke %(agency)s: bukan kewenangan Satpol PP.") % {"agency": complaint.referred_to}
-    if complaint.outcome == Outcome.RETURNED:
-        return _("Dikembalikan: %(reason)s.") % {"reason": complaint.get_return_reason_display()}
-    if complaint.outcome == Outcome.DUPLICATE:
+    if view.outcome == Outcome.REFERRED:
+        return _("Dilimpahkan ke %(agency)s: bukan kewenangan Satpol PP.") % {"agency": view.referred_to}
+    if view.outcome == Outcome.RETURNED:
+        return _("Dikembalikan: %(reason)s.") % {"reason": view.result}
+    if view.outcome == Outcome.DUPLICATE:
         return _("Duplikat: kejadian yang sama ditangani sebagai aduan lain.")
-    return str(complaint.get_outcome_display())
+    return str(view.outcome_label)
 
 
-def request_body(complaint: Complaint) -> dict:
-    closed = complaint.status == Status.CLOSED
+def request_body(view: ChannelComplaint) -> dict:
+    closed = view.status == Status.CLOSED
+    # The last change the channel can see: assignments, notes and files in between are not its business.
+    updated = view.closed_at or (view.timeline[-1].at if view.timeline else view.received_at)
     return {
-        "service_request_id": complaint.code,
+        "service_request_id": view.code,
         "status": "closed" if closed else "open",
-        "status_notes": status_notes(complaint),
-        "service_name": complaint.category.name,
-        "service_code": complaint.category.slug,
+        "status_notes": status_notes(view),
+        "service_name": view.category,
+        "service_code": view.submitted.category,
         "description": None,
-        "agency_responsible": complaint.referred_to if complaint.outcome == Outcome.REFERRED else AGENCY,
+        "agency_responsible": view.referred_to if view.outcome == Outcome.REFERRED else AGENCY,
         "service_notice": None,
-        "requested_datetime": w3c(complaint.created_at),
-        "updated_datetime": w3c(complaint.closed_at if closed and complaint.closed_at else complaint.updated_at),
+        "requested_datetime": w3c(view.received_at),
+        "updated_datetime": w3c(updated),
         "expected_datetime": None,
-        "address": _("Kecamatan %(name)s, Kabupaten Balangan") % {"name": complaint.district.name},
+        "address": _("Kecamatan %(name)s, Kabupaten Balangan") % {"name": view.district},
         "address_id": None,
         "zipcode": None,
         "lat": None,

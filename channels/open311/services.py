@@ -27,7 +27,7 @@ def _coordinate(value: float | None) -> Decimal | None:
     return None if value is None else Decimal(str(value)).quantize(SIX_PLACES)
 
 
-def submit_service_request(*, user, data: dict, external_ref: str = "") -> IntakeResult:
+def submit_service_request(*, user, data: dict, external_ref: str = "", fingerprint: str = "") -> IntakeResult:
     """`data` is the validated POST (channels.open311.serializers.ServiceRequestInput); `user` the channel.
 
     - service_code -> category (its kind with it: an information category makes an information request);
@@ -61,5 +61,6 @@ def submit_service_request(*, user, data: dict, external_ref: str = "") -> Intak
         address=with_notes(address, notes),
         latitude=None if placement.outside else latitude, longitude=None if placement.outside else longitude,
         reporter=ReporterInput(name=name[:150], phone=data.get("phone", "")), external_ref=external_ref,
+        fingerprint=fingerprint,
     )
     return submit_complaint(user=user, data=complaint_input)

@@ -29,8 +29,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api import idempotency
 from api.parsers import LimitedJSONParser
 from api.throttles import ChannelIntakeThrottle
+from channels.complaint_view import channel_view
 from channels.open311 import selectors
 from channels.open311.auth import Open311KeyAuthentication
 from channels.open311.serializers import (
@@ -46,12 +48,13 @@ from channels.open311.serializers import (
     service_body,
 )
 from channels.open311.services import UnknownService, submit_service_request
+from complaints import dates
 from complaints.errors import InputError, WorkflowError
 from complaints.models import Category
 from public.ratelimit import RateLimitedViewMixin
 from roles.principals import is_channel
 
-IDEMPOTENCY_HEADER = "Idempotency-Key"
+IDEMPOTENCY_HEADER = idempotency.IDEMPOTENCY_HEADER
 TAGS = ["open311"]
 ERRORS = ErrorSerializer(many=True)
 
@@ -201,9 +204,14 @@ def _filter(request: Request) -> selectors.RequestFilter:
         raw = params.get(name, "").strip()
         if not raw:
             return None
-        value = parse_datetime(raw)
+        try:
+            value = parse_datetime(raw)
+        except ValueError:  # well formed but not on the calendar (2026-02-30)
+            value = None
         if value is None:
             raise exceptions.ValidationError({name: [_("Gunakan format W3C, mis. 2026-11-01T00:00:00+08:00.")]})
+        if not dates.in_range(value):
+            raise exceptions.ValidationError({name: [dates.out_of_range_message()]})
         return value if timezone.is_aware(value) else timezone.make_aware(value)
 
     statuses = listed("status")
@@ -225,7 +233,7 @@ REQUEST_EXAMPLE = OpenApiExample(
         "api_key": "a1b2c3d4.…", "jurisdiction_id": "balangankab.go.id", "service_code": "balap-liar",
         "lat": -2.3341, "long": 115.4668, "address_string": "Jl. Ahmad Yani, Paringin", "email": "warga@example.org",
         "device_id": "tt222111", "account_id": "123456", "first_name": "Rahmat", "last_name": "Hidayat",
-        "phone": "081234567890", "description": "Balap liar tiap malam Minggu di jalan poros.",
+        "phone": "+6281234567890", "description": "Balap liar tiap malam Minggu di jalan poros.",
         "media_url": "https://files.example.org/m/abc.jpg",
     },
 )
@@ -257,7 +265,8 @@ class RequestsView(RateLimitedViewMixin, Open311View):
     )
     def get(self, request: Request) -> Response:
         complaints = selectors.service_requests(request.user, _filter(request))
-        return Response(ServiceRequestSerializer([request_body(c) for c in complaints], many=True).data)
+        bodies = [request_body(channel_view(request.user, complaint)) for complaint in complaints]
+        return Response(ServiceRequestSerializer(bodies, many=True).data)
 
     @extend_schema(
         summary="Open311: submit a service request (creates a complaint)",
@@ -266,18 +275,18 @@ class RequestsView(RateLimitedViewMixin, Open311View):
             "Creates a complaint in `submitted` on the calling channel; the Operator sees it in the queue at once. "
             "Location: lat+long, address_string or address_id (the kecamatan is read from a desa or kecamatan named "
             "in address_string, else from the nearest kecamatan centre). The description is required here. "
-            f"Send an `{IDEMPOTENCY_HEADER}` header to make retries safe: the same key answers 200 with the first "
-            "request. 201 with `[{service_request_id, service_notice, account_id}]`."
+            f"Send an `{IDEMPOTENCY_HEADER}` header to make retries safe: the same key with the same fields answers 200 "
+            "with the first request; with different fields 422 (`[{\"code\": 422, ...}]`), nothing stored. 201 with "
+            "`[{service_request_id, service_notice, account_id}]`."
         ),
-        request={
-            "application/x-www-form-urlencoded": ServiceRequestInput,
-            "multipart/form-data": ServiceRequestInput,
-            "application/json": ServiceRequestInput,
-        },
+        # GeoReport v2's one format, documented alone: a generator given several media types for one schema sends
+        # whichever it likes under another's label. The view reads multipart and JSON too, for clients that send them.
+        request={"application/x-www-form-urlencoded": ServiceRequestInput},
         parameters=[OpenApiParameter(IDEMPOTENCY_HEADER, str, OpenApiParameter.HEADER, required=False)],
         responses={
             201: CreatedRequestSerializer(many=True), 200: CreatedRequestSerializer(many=True),
             400: ERRORS, 403: ERRORS, 404: OpenApiResponse(ERRORS, description="service_code or jurisdiction_id not found."),
+            422: OpenApiResponse(ERRORS, description=f"This `{IDEMPOTENCY_HEADER}` came before with other fields."),
             429: OpenApiResponse(ERRORS, description="The channel sent more than its intake limit; see Retry-After."),
         },
         examples=[REQUEST_EXAMPLE],
@@ -289,8 +298,12 @@ class RequestsView(RateLimitedViewMixin, Open311View):
         present = {key: value for key, value in request.data.items() if value not in ("", None)}
         serializer = ServiceRequestInput(data=present)
         serializer.is_valid(raise_exception=True)
-        external_ref = request.headers.get(IDEMPOTENCY_HEADER, "").strip()[:128]
-        result = submit_service_request(user=request.user, data=serializer.validated_data, external_ref=external_ref)
+        external_ref = idempotency.header_key(request)
+        # The api_key field is the credential, not the request: a retry may carry it or the header instead.
+        fingerprint = idempotency.body_fingerprint(request.data, ignore=("api_key",)) if external_ref else ""
+        result = submit_service_request(
+            user=request.user, data=serializer.validated_data, external_ref=external_ref, fingerprint=fingerprint,
+        )
         body = CreatedRequestSerializer([created_body(result.complaint)], many=True).data
         return Response(body, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)
 
@@ -308,7 +321,7 @@ class RequestDetailView(Open311View):
     )
     def get(self, request: Request, service_request_id: str) -> Response:
         complaint = selectors.service_request(request.user, service_request_id.upper())
-        return Response(ServiceRequestSerializer([request_body(complaint)], many=True).data)
+        return Response(ServiceRequestSerializer([request_body(channel_view(request.user, complaint))], many=True).data)
 
 
 @extend_schema(exclude=True)

@@ -28,7 +28,7 @@ from channels.transports import DeliveryError
 from channels.transports.http import TooLarge, download_bounded
 from complaints.errors import InputError
 from complaints.models import AttachmentKind
-from complaints.services.attachments import checked_content_type, store_attachments
+from complaints.services.attachments import ImageTooLargeError, checked_content_type, store_attachments
 from roles.principals import ChannelPrincipal
 
 logger = logging.getLogger(__name__)
@@ -92,7 +92,8 @@ def _fetch(report: LaporReport, index: int, item: dict, client: LaporClient) -> 
     try:
         checked_content_type(upload)
     except InputError as error:
-        return _give_up(report, index, "too_large" if error.status == 413 else "unsupported_type", error.summary())
+        too_large = error.status == 413 or isinstance(error, ImageTooLargeError)
+        return _give_up(report, index, "too_large" if too_large else "unsupported_type", error.summary())
     with transaction.atomic():
         locked = LaporReport.objects.select_for_update(of=("self",)).select_related("complaint__channel").get(pk=report.pk)
         current = locked.attachments[index]

@@ -11,9 +11,10 @@ if TYPE_CHECKING:
 class DeliveryError(Exception):
     """A failed send. Transient ones (timeouts, 429, 5xx) are retried with backoff; the rest go to dead letters."""
 
-    def __init__(self, message: str, *, transient: bool) -> None:
+    def __init__(self, message: str, *, transient: bool, retry_after: float | None = None) -> None:
         super().__init__(message)
         self.transient = transient
+        self.retry_after = retry_after  # seconds the receiver asked us to wait (Retry-After), if it said
 
 
 class Transport(Protocol):

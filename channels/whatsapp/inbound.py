@@ -7,15 +7,19 @@ message, so a stored photo message always has its download waiting.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 
-from channels.models import OutboundMessage, OutboundStatus
+from channels.models import Conversation, OutboundMessage, OutboundStatus
 from channels.services import NormalizedMessage, delivery_confirmed, receive_message
-from channels.whatsapp.parse import StatusUpdate, parse
+from channels.whatsapp.parse import IdentityChange, StatusUpdate, parse
 from complaints.models import Channel, ChannelKind
+
+logger = logging.getLogger(__name__)
 
 # Which report moves a message to which status, and from where. Reports arrive out of order and from several
 # devices, so a status only ever moves forward: a late "delivered" leaves "read" alone, and a "delivered"
@@ -48,7 +52,47 @@ def store_webhook(channel: Channel, payload: object) -> StoredWebhook:
             result.duplicates += 1
     for update in parsed.statuses:
         result.statuses += apply_status(update)
+    for change in parsed.identity_changes:
+        changed = apply_identity_change(channel, change)
+        logger.info("WhatsApp %s: %s conversation(s) updated", change.kind, changed)
     return result
+
+
+def apply_identity_change(channel: Channel, change: IdentityChange) -> int:
+    """Move the citizen's conversations to the new number and BSUID, so replies (even ones already queued: the
+    transport reads the address when it sends) reach them. Idempotent: a repeated notice finds nothing under the old
+    identifiers. Returns how many conversations changed.
+
+    The complaint's reporter data is left alone: it is what the reporter stated and may name another number; the
+    Operator sees the new number on the conversation and changes the complaint through its own form if it should.
+    """
+    if not (change.old_phone or change.old_user_id):
+        return 0
+    known_by = Q()
+    if change.old_phone:
+        known_by |= Q(sender_id=change.old_phone) | Q(sender_phone=change.old_phone)
+    if change.old_user_id:
+        known_by |= Q(sender_id=change.old_user_id) | Q(sender_user_id=change.old_user_id)
+    changed = 0
+    with transaction.atomic():
+        for conversation in Conversation.objects.select_for_update().filter(known_by, channel=channel).order_by("pk"):
+            updates: dict[str, str] = {}
+            if change.new_phone:
+                updates["sender_phone"] = change.new_phone
+            if change.new_user_id:
+                updates["sender_user_id"] = change.new_user_id
+            # The key follows the identifier it was, unless the citizen already wrote under the new one (a notice can
+            # arrive late): then the new conversation keeps that key, and this one still finds them by phone or BSUID.
+            if conversation.sender_id == change.old_phone and change.new_phone:
+                new_key = change.new_phone
+            elif conversation.sender_id == change.old_user_id and change.new_user_id:
+                new_key = change.new_user_id
+            else:
+                new_key = ""
+            if new_key and not Conversation.objects.filter(channel=channel, sender_id=new_key).exists():
+                updates["sender_id"] = new_key
+            changed += Conversation.objects.filter(pk=conversation.pk).update(**updates)
+    return changed
 
 
 def store_message(channel: Channel, incoming: NormalizedMessage) -> bool:

@@ -6,8 +6,10 @@ the body is already authenticated by its signature, and one odd item must not ma
 batch forever.
 
 Shapes (Meta's "messages" webhook reference): entry[].changes[] with field "messages" and a value holding
-metadata.phone_number_id, contacts[] ({profile.name, wa_id}), messages[] ({from, id, timestamp, type, <type>: {...}})
-and statuses[] ({id, status, timestamp, recipient_id, errors[]}).
+metadata.phone_number_id, contacts[] ({profile.name, wa_id, user_id}), messages[] ({from, from_user_id, id, timestamp,
+type, <type>: {...}}) and statuses[] ({id, status, timestamp, recipient_id, recipient_user_id, errors[]}). Messages of
+type "system" are not a citizen's words but WhatsApp's notice that the citizen's number or BSUID changed; they come
+back as IdentityChange, not as messages.
 """
 
 from __future__ import annotations
@@ -56,10 +58,27 @@ class StatusUpdate:
         return "; ".join(p for p in parts if p) or "failed"
 
 
+@dataclass(frozen=True)
+class IdentityChange:
+    """A citizen's number or BSUID changed (a "system" message): old identifiers to find them by, the new ones.
+
+    Meta, System messages webhook reference: `user_changed_number` gives the old number in `from` and the new one in
+    `system.wa_id`; from 2026 also the new BSUID (`system.user_id`). `user_changed_user_id` reports a BSUID change only.
+    Since the changelog of Aug 11, 2026 both carry the previous BSUID in `system.previous_user_id`.
+    """
+
+    kind: str
+    old_phone: str = ""
+    old_user_id: str = ""
+    new_phone: str = ""
+    new_user_id: str = ""
+
+
 @dataclass
 class ParsedWebhook:
     messages: list[NormalizedMessage] = field(default_factory=list)
     statuses: list[StatusUpdate] = field(default_factory=list)
+    identity_changes: list[IdentityChange] = field(default_factory=list)
 
 
 def parse(payload: object, phone_number_id: str = "") -> ParsedWebhook:
@@ -68,6 +87,7 @@ def parse(payload: object, phone_number_id: str = "") -> ParsedWebhook:
     for value in _values(payload, phone_number_id):
         result.messages.extend(_messages(value))
         result.statuses.extend(_statuses(value))
+        result.identity_changes.extend(_identity_changes(value))
     return result
 
 
@@ -104,6 +124,12 @@ def _text(value: object, limit: int | None = None) -> str:
     return text[:limit] if limit else text
 
 
+def _id(value: object, limit: int = MAX_ID) -> str:
+    """An identifier, or "" when it would not fit: a cut id names someone else."""
+    text = _text(value)
+    return text if len(text) <= limit else ""
+
+
 def _timestamp(value: object) -> datetime | None:
     try:
         return datetime.fromtimestamp(int(str(value)), tz=UTC)
@@ -130,17 +156,20 @@ def _messages(value: dict) -> list[NormalizedMessage]:
     fallback_name = _text(profile.get("name"), MAX_NAME) if isinstance(profile, dict) else ""
     normalized = []
     for message in _list(value.get("messages")):
+        if message.get("type") == "system":
+            continue  # WhatsApp's notice, not the citizen's words: _identity_changes
         external_id, sent_at = _text(message.get("id")), _timestamp(message.get("timestamp"))
-        # `from` is the phone number (wa_id). From 2026 a user with a WhatsApp username may withhold it; then only the
-        # business-scoped user id (`from_user_id`, e.g. "ID.1410018717833190") names the sender.
+        # Meta, Business-scoped user IDs > Incoming messages webhooks: `from` is the phone number and "can be omitted"
+        # once the user adopts a username; `from_user_id` (the BSUID, e.g. "US.13491208655302741918") is always there.
         phone = _text(message.get("from"))
-        sender = phone or _text(message.get("from_user_id"))
+        user_id = _id(message.get("from_user_id"))
+        sender = phone or user_id
         if not external_id or not sender or sent_at is None or len(external_id) > MAX_ID or len(sender) > MAX_ID:
             logger.warning("WhatsApp message skipped: missing or oversized id, sender or timestamp (%r)", external_id[:80])
             continue
         incoming = NormalizedMessage(
             external_id=external_id, sender_id=sender, sent_at=sent_at,
-            sender_name=names.get(sender) or fallback_name, sender_phone=phone[:MAX_PHONE],
+            sender_name=names.get(sender) or fallback_name, sender_phone=phone[:MAX_PHONE], sender_user_id=user_id,
         )
         _fill_content(incoming, message)
         normalized.append(incoming)
@@ -172,10 +201,39 @@ def _fill_content(incoming: NormalizedMessage, message: dict) -> None:
         incoming.contact = cards[0] if cards else {}
         # Every card also as one line of text, so nothing is lost when a message shares several.
         incoming.text = "\n".join(_card_line(card) for card in cards)
+    elif (chosen := _chosen_reply(kind, body)) is not None:
+        # What the citizen tapped reads as what they said ("Ya", "Berhenti"); the id says which button it was.
+        incoming.text = chosen["title"] or chosen["id"]
+        incoming.data = {"reply": chosen}
+        context = message.get("context") if isinstance(message.get("context"), dict) else {}
+        if _text(context.get("id")):
+            incoming.data["context"] = {"id": _text(context.get("id"))}
     else:
         # Video, audio, documents, stickers, reactions...: the Operator still sees that something came, and its caption.
         caption = _text(body.get("caption")) if body else ""
         incoming.text = f"[unsupported: {kind}]" + (f" {caption}" if caption else "")
+
+
+def _chosen_reply(kind: str, body: dict) -> dict | None:
+    """The button or list row a citizen chose, as {"type", "id", "title"[, "description"]}; None for anything else.
+
+    Meta's webhook references: interactive messages carry `interactive.button_reply` {id, title} (reply buttons) or
+    `interactive.list_reply` {id, title, description} (list rows); a quick-reply button of a template arrives as type
+    "button" with `button` {payload, text}, whose payload is the id.
+    """
+    if kind == "interactive":
+        reply_type = _text(body.get("type"))
+        chosen = body.get(reply_type) if reply_type in ("button_reply", "list_reply") else None
+        if not isinstance(chosen, dict):
+            return None
+        reply = {"type": reply_type, "id": _text(chosen.get("id")), "title": _text(chosen.get("title"))}
+        if reply_type == "list_reply" and _text(chosen.get("description")):
+            reply["description"] = _text(chosen.get("description"))
+    elif kind == "button":
+        reply = {"type": "button", "id": _text(body.get("payload")), "title": _text(body.get("text"))}
+    else:
+        return None
+    return reply if reply["id"] or reply["title"] else None
 
 
 def _card_line(card: dict) -> str:
@@ -194,3 +252,22 @@ def _statuses(value: dict) -> list[StatusUpdate]:
         updates.append(StatusUpdate(message_id=message_id, status=status, at=at, recipient_id=_text(item.get("recipient_id")),
                                     errors=_list(item.get("errors"))))
     return updates
+
+
+def _identity_changes(value: dict) -> list[IdentityChange]:
+    changes = []
+    for message in _list(value.get("messages")):
+        system = message.get("system") if isinstance(message.get("system"), dict) else {}
+        kind = _text(system.get("type"))
+        if message.get("type") != "system" or kind not in ("user_changed_number", "user_changed_user_id"):
+            continue
+        change = IdentityChange(
+            kind=kind,
+            old_phone=_id(message.get("from"), MAX_PHONE),
+            old_user_id=_id(system.get("previous_user_id")) or _id(message.get("from_user_id")),
+            new_phone=_id(system.get("wa_id"), MAX_PHONE),
+            new_user_id=_id(system.get("user_id")),
+        )
+        if (change.old_phone or change.old_user_id) and (change.new_phone or change.new_user_id):
+            changes.append(change)
+    return changes

@@ -2,6 +2,10 @@
 
 Inside the 24-hour customer-service window (channels.whatsapp.window) the body goes as free-form text;
 outside it as the approved template settings.WHATSAPP_REPLY_TEMPLATE with the body as its one parameter.
+
+The citizen is addressed as Meta's "Business-scoped user IDs" page, section Messages > Send message requests, says:
+`to` with the phone number when we know it, otherwise `recipient` with the BSUID and no `to` at all. Both are read
+from the conversation when the message is sent, so a reply queued before a number change goes to the new number.
 """
 
 from __future__ import annotations
@@ -28,6 +32,9 @@ TEMPLATE_PARAMETER_MAX = 700
 # Template parameters may not contain newlines, tabs or more than four spaces in a row (error 132018).
 LINE_BREAKS = re.compile(r"[\r\n\t]+")
 SPACES = re.compile(r" {2,}")
+# A BSUID: ISO 3166 alpha-2 country code, a period, up to 128 alphanumerics ("US.13491208655302741918"); a parent
+# BSUID has "ENT." after the country ("US.ENT.11815799212886844830"). A phone number (wa_id) is digits only.
+BSUID = re.compile(r"[A-Z]{2}\.(?:ENT\.)?[A-Za-z0-9]{1,128}")
 
 
 def _cut(text: str, limit: int) -> str:
@@ -39,9 +46,20 @@ def template_parameter(body: str) -> str:
     return _cut(flat, TEMPLATE_PARAMETER_MAX)
 
 
-def message_payload(recipient: str, body: str, mode: ReplyMode) -> dict:
+def address(recipient: str, conversation: Conversation | None = None) -> dict[str, str]:
+    """`{"to": phone}` or `{"recipient": bsuid}`: never both, so the message goes where we mean it to (with both,
+    Meta uses `to`)."""
+    if conversation is not None:
+        if conversation.sender_phone:
+            return {"to": conversation.sender_phone}
+        if conversation.sender_user_id:
+            return {"recipient": conversation.sender_user_id}
+    return {"recipient": recipient} if BSUID.fullmatch(recipient) else {"to": recipient}
+
+
+def message_payload(recipient: str, body: str, mode: ReplyMode, conversation: Conversation | None = None) -> dict:
     """The JSON the Cloud API's messages endpoint takes for a free-form text or for our reply template."""
-    payload: dict = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": recipient}
+    payload: dict = {"messaging_product": "whatsapp", "recipient_type": "individual", **address(recipient, conversation)}
     if mode == FREE:
         payload |= {"type": "text", "text": {"preview_url": False, "body": _cut(body, TEXT_MAX)}}
     else:
@@ -67,10 +85,13 @@ class WhatsAppTransport:
         body = (message.body or "").strip()
         if not body:
             raise DeliveryError("The message has no text.", transient=False)
-        # Decided now, not when queued: a retry after the window closed must go as a template.
-        mode = reply_mode(_conversation(message), now=now)
+        # Decided now, not when queued: a retry after the window closed must go as a template, and one after the
+        # citizen changed number must go to the new number.
+        conversation = _conversation(message)
+        mode = reply_mode(conversation, now=now)
         response = post_json(
-            graph_url(phone_number_id, "messages"), json=message_payload(message.recipient, body, mode), headers=auth_headers()
+            graph_url(phone_number_id, "messages"), json=message_payload(message.recipient, body, mode, conversation),
+            headers=auth_headers(),
         )
         try:
             provider_id = response.json()["messages"][0]["id"]

@@ -49,6 +49,9 @@ class Complaint(models.Model):
     channel = models.ForeignKey(Channel, on_delete=models.PROTECT, null=True, blank=True, related_name="complaints")
     channel_kind = models.CharField(_("kanal"), max_length=20, choices=ChannelKind.choices)
     external_ref = models.CharField(_("referensi eksternal"), max_length=128, blank=True)
+    # SHA-256 of the body that first sent this external_ref/Idempotency-Key (api/idempotency.py): the same key with
+    # another body is refused (422). Empty where nothing was compared (staff intake, LAPOR pulls, older rows).
+    intake_fingerprint = models.CharField(max_length=64, blank=True, default="", editable=False)
     program = models.CharField(_("program"), max_length=10, choices=Program.choices)
 
     reporter = models.OneToOneField(Reporter, on_delete=models.PROTECT, null=True, blank=True, related_name="complaint")

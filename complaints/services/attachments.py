@@ -8,21 +8,25 @@ photo was taken, often the reporter's home, and field teams open the evidence; t
 fields for where the incident is. A field team's own photos (`FIELD_PHOTO`) keep their GPS position and the time
 taken: they are the team's proof of being on the scene, shown to their superiors, and locate no citizen.
 PDFs are kept as they are (checked for a PDF header and trailer): rewriting them is beyond Pillow.
+
+Decoding stays within TRECKK_IMAGE_MAX_DECODED_BYTES (complaints/images.py): an image whose decoded size is over it
+is refused from its header, before any pixel is read, and a large JPEG is decoded (and kept) at a reduced scale. No
+request brings more than TRECKK_MAX_FILES_PER_REQUEST files (`check_file_count`).
 """
 
 from __future__ import annotations
 
-import io
-import warnings
+import tempfile
 from collections.abc import Sequence
 
 from django.conf import settings
-from django.core.files.base import ContentFile
+from django.core.files.base import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
-from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageOps
 
+from complaints import images
 from complaints.errors import ActionNotAllowed, InputError
 from complaints.models import Attachment, AttachmentKind, Complaint
 from complaints.services.events import record_event
@@ -35,9 +39,8 @@ IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 ALLOWED_DESCRIPTION = "JPEG, PNG, WebP, PDF"
 # A PDF reader looks for the end-of-file marker within the last kilobyte; a file without one is no PDF.
 PDF_TRAILER_WINDOW = 1024
-# Pillow's decoders refuse some files only while decoding; a decompression bomb is one of them.
-IMAGE_ERRORS = (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError,
-                Image.DecompressionBombWarning)
+# Pillow's decoders refuse some files only while decoding.
+IMAGE_ERRORS = (images.NotAnImage, *images.DECODE_ERRORS)
 # What a field photo keeps: where and when it was taken.
 GPS_IFD = ExifTags.IFD.GPSInfo
 EXIF_IFD = ExifTags.IFD.Exif
@@ -50,6 +53,31 @@ class FileTooLarge(InputError):
     code = "file_too_large"
 
 
+class ImageTooLargeError(InputError):
+    """An image whose decoding would not fit the memory budget: 400 `invalid_input` on `file`, like any bad file."""
+
+
+def image_too_large(name: str, error: images.ImageTooLarge) -> ImageTooLargeError:
+    if isinstance(error, images.TooManyPixels):
+        message = _("Gambar %(name)s terlalu besar (maksimal %(mp)s megapiksel).") % {
+            "name": name, "mp": settings.TRECKK_MAX_IMAGE_PIXELS // 1_000_000,
+        }
+    elif error.size:
+        message = _(
+            "Gambar %(name)s terlalu besar untuk diolah (%(width)s × %(height)s piksel). Kirim foto dengan resolusi lebih kecil."
+        ) % {"name": name, "width": error.size[0], "height": error.size[1]}
+    else:
+        message = _("Gambar %(name)s terlalu besar untuk diolah. Kirim foto dengan resolusi lebih kecil.") % {"name": name}
+    return ImageTooLargeError({"file": [message]})
+
+
+def check_file_count(uploads: Sequence, *, limit: int | None = None) -> None:
+    """At most TRECKK_MAX_FILES_PER_REQUEST files (or `limit`) in one request: each is decoded in turn."""
+    limit = settings.TRECKK_MAX_FILES_PER_REQUEST if limit is None else limit
+    if len(uploads) > limit:
+        raise InputError({"file": [_("Paling banyak %(max)s berkas.") % {"max": limit}]})
+
+
 def _is_pdf(upload: UploadedFile) -> bool:
     upload.seek(0)
     head = upload.read(5)
@@ -60,17 +88,19 @@ def _is_pdf(upload: UploadedFile) -> bool:
 
 
 def sniff_content_type(upload: UploadedFile) -> str | None:
+    """The upload's real type, or None when it is none we take. An image is read as far as its header (and a PNG's
+    checksums), never decoded; images.ImageTooLarge when decoding it would not fit the budget at any scale."""
     if _is_pdf(upload):
         return "application/pdf"
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(upload) as image:
-                image.verify()
-                detected = IMAGE_TYPES.get(image.format or "")
+        with images.open_header(upload) as image:
+            images.decoding_scale(image, copies=2 if images.may_need_turning(image) else 1)
+            image.verify()
+            detected = IMAGE_TYPES.get(image.format or "")
     except IMAGE_ERRORS:
         detected = None
-    upload.seek(0)
+    finally:
+        upload.seek(0)
     return detected
 
 
@@ -87,46 +117,54 @@ def _kept_exif(source: Image.Image) -> Image.Exif:
     return kept
 
 
-def clean_image(upload: UploadedFile, *, keep_location: bool = False) -> ContentFile:
+def clean_image(upload: UploadedFile, *, keep_location: bool = False) -> File:
     """The image decoded and encoded again in its own format, upright, with no metadata but (for field photos)
-    its GPS position and time taken. Refuses (InputError) what does not decode or has too many pixels."""
-    limit = settings.TRECKK_MAX_IMAGE_PIXELS
+    its GPS position and time taken. Refuses (InputError) what does not decode or does not fit the decoding budget;
+    a JPEG too large to decode whole is decoded, and kept, at 1/2, 1/4 or 1/8 of its size."""
     name = upload.name or ""
     upload.seek(0)
+    # Spooled to disk beyond FILE_UPLOAD_MAX_MEMORY_SIZE, as Django spools uploads: a re-encoded PNG can be larger
+    # than the upload, and a request holds all its files until they are stored together (then closed by the caller).
+    output = tempfile.SpooledTemporaryFile(  # noqa: SIM115
+        max_size=settings.FILE_UPLOAD_MAX_MEMORY_SIZE, dir=settings.FILE_UPLOAD_TEMP_DIR,
+    )
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(upload) as image:
-                if image.width * image.height > limit:
-                    message = _("Gambar %(name)s terlalu besar (maksimal %(mp)s megapiksel).")
-                    raise InputError({"file": [message % {"name": name, "mp": limit // 1_000_000}]})
-                image.load()
-                image_format = image.format or "PNG"
-                exif = _kept_exif(image) if keep_location else Image.Exif()
-                icc_profile = image.info.get("icc_profile")
-                transparency = image.info.get("transparency")
-                upright = image.getexif().get(ExifTags.Base.Orientation, 1) in (None, 1)
-                target = image if upright else ImageOps.exif_transpose(image)
-                # Only what the encoder needs comes along: no comment, XMP or text chunk of the original.
-                target.info = {} if transparency is None else {"transparency": transparency}
-                options: dict = {"exif": exif.tobytes() if exif.get_ifd(GPS_IFD) or exif.get_ifd(EXIF_IFD) else b""}
-                if icc_profile:
-                    options["icc_profile"] = icc_profile
-                if image_format == "JPEG":
-                    # Unrotated, the original's quantization keeps its quality and size as they were.
-                    options.update({"quality": "keep", "subsampling": "keep"} if upright else {"quality": JPEG_QUALITY})
-                elif image_format == "WEBP":
-                    options["quality"] = JPEG_QUALITY
-                output = io.BytesIO()
-                target.save(output, format=image_format, **options)
-    except InputError:
-        raise
+        with images.open_header(upload) as image:
+            turning = images.may_need_turning(image)
+            images.prepare_decoding(image, copies=2 if turning else 1)
+            image.load()  # only the first frame of an animated image
+            image_format = image.format or "PNG"
+            upright = image.getexif().get(ExifTags.Base.Orientation, 1) in (None, 1)
+            if not upright and not turning:
+                images.turning_fits(image)  # a PNG whose orientation came after its pixels
+            exif = _kept_exif(image) if keep_location else Image.Exif()
+            icc_profile = image.info.get("icc_profile")
+            transparency = image.info.get("transparency")
+            target = image if upright else ImageOps.exif_transpose(image)
+            # Only what the encoder needs comes along: no comment, XMP or text chunk of the original.
+            target.info = {} if transparency is None else {"transparency": transparency}
+            options: dict = {"exif": exif.tobytes() if exif.get_ifd(GPS_IFD) or exif.get_ifd(EXIF_IFD) else b""}
+            if icc_profile:
+                options["icc_profile"] = icc_profile
+            if image_format == "JPEG":
+                # Unrotated, the original's quantization keeps its quality and size as they were.
+                options.update({"quality": "keep", "subsampling": "keep"} if upright else {"quality": JPEG_QUALITY})
+            elif image_format == "WEBP":
+                options["quality"] = JPEG_QUALITY
+            target.save(output, format=image_format, **options)
+    except images.ImageTooLarge as error:
+        output.close()
+        raise image_too_large(name, error) from None
     except IMAGE_ERRORS:
+        output.close()
         message = _("Jenis berkas %(name)s tidak didukung. Gunakan %(types)s.")
         raise InputError({"file": [message % {"name": name, "types": ALLOWED_DESCRIPTION}]}) from None
     finally:
         upload.seek(0)
-    return ContentFile(output.getvalue())
+    cleaned = File(output, name="upload")
+    cleaned.size = output.tell()
+    output.seek(0)
+    return cleaned
 
 
 def attachment_kind_for(user, complaint: Complaint) -> str:
@@ -145,14 +183,17 @@ def checked_content_type(upload: UploadedFile) -> str:
     if upload.size > limit:
         message = _("Berkas %(name)s terlalu besar (maksimal %(mb)s MB).")
         raise FileTooLarge({"file": [message % {"name": upload.name or "", "mb": limit // (1024 * 1024)}]})
-    content_type = sniff_content_type(upload)
+    try:
+        content_type = sniff_content_type(upload)
+    except images.ImageTooLarge as error:
+        raise image_too_large(upload.name or "", error) from None
     if content_type is None:
         message = _("Jenis berkas %(name)s tidak didukung. Gunakan %(types)s.")
         raise InputError({"file": [message % {"name": upload.name or "", "types": ALLOWED_DESCRIPTION}]})
     return content_type
 
 
-def stored_content(upload: UploadedFile, content_type: str, *, keep_location: bool) -> UploadedFile | ContentFile:
+def stored_content(upload: UploadedFile, content_type: str, *, keep_location: bool) -> UploadedFile | File:
     """What is written to storage: an image re-encoded without its metadata (clean_image), a PDF as it came."""
     if content_type in IMAGE_TYPES.values():
         return clean_image(upload, keep_location=keep_location)
@@ -160,27 +201,34 @@ def stored_content(upload: UploadedFile, content_type: str, *, keep_location: bo
 
 
 def store_attachments(*, user, complaint: Complaint, uploads: Sequence[UploadedFile], kind: str) -> list[Attachment]:
-    """Check and clean every file first, then store all of them in one transaction: all or none."""
+    """Check every file (all headers first: nothing is decoded when one is refused), clean each, then store all
+    of them in one transaction: all or none."""
+    check_file_count(uploads)
     keep_location = kind == AttachmentKind.FIELD_PHOTO
-    checked = [
-        (upload, content_type, stored_content(upload, content_type, keep_location=keep_location))
-        for upload, content_type in ((upload, checked_content_type(upload)) for upload in uploads)
-    ]
-    stored = []
-    with transaction.atomic():
-        for upload, content_type, content in checked:
-            attachment = Attachment(
-                complaint=complaint, kind=kind, content_type=content_type, size=content.size,
-                original_name=(upload.name or "")[:200], uploaded_by=None if is_channel(user) else user,
-            )
-            # The stored name is attachment_path's random one, whatever the uploader called the file.
-            attachment.file.save("upload", content, save=False)
-            attachment.save()
-            record_event(
-                complaint, actor=user, role=acting_role(user, frozenset(Role)) or "", action="attach",
-                from_status=complaint.status, payload={"attachment": attachment.pk, "kind": kind},
-            )
-            stored.append(attachment)
+    types = [checked_content_type(upload) for upload in uploads]
+    checked = []
+    try:
+        for upload, content_type in zip(uploads, types, strict=True):
+            checked.append((upload, content_type, stored_content(upload, content_type, keep_location=keep_location)))
+        stored = []
+        with transaction.atomic():
+            for upload, content_type, content in checked:
+                attachment = Attachment(
+                    complaint=complaint, kind=kind, content_type=content_type, size=content.size,
+                    original_name=(upload.name or "")[:200], uploaded_by=None if is_channel(user) else user,
+                )
+                # The stored name is attachment_path's random one, whatever the uploader called the file.
+                attachment.file.save("upload", content, save=False)
+                attachment.save()
+                record_event(
+                    complaint, actor=user, role=acting_role(user, frozenset(Role)) or "", action="attach",
+                    from_status=complaint.status, payload={"attachment": attachment.pk, "kind": kind},
+                )
+                stored.append(attachment)
+    finally:
+        for upload, _type, content in checked:
+            if content is not upload:
+                content.close()  # the re-encoded copies (temporary files)
     return stored
 
 
@@ -189,6 +237,7 @@ def add_attachments(*, user, complaint: Complaint, uploads: Sequence[UploadedFil
         raise ActionNotAllowed(_("Aduan sudah selesai; lampiran tidak dapat ditambah."))
     if not uploads:
         raise InputError({"file": [_("Pilih sedikitnya satu berkas.")]})
+    check_file_count(uploads)
     kind = attachment_kind_for(user, complaint)
     return store_attachments(user=user, complaint=complaint, uploads=uploads, kind=kind)
 

@@ -207,7 +207,7 @@ def attachment_file(request: HttpRequest, code: str, pk: int) -> FileResponse:
 def attachment_thumbnail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     """A small JPEG, so a phone in the field does not download a 10 MB photo to show a preview."""
     attachment = _attachment(request, code, pk)
-    return jpeg_thumbnail_response(lambda: attachment.file.open("rb"), attachment.content_type)
+    return jpeg_thumbnail_response(attachment.file.storage, attachment.file.name, attachment.content_type)
 
 
 def _attachment(request: HttpRequest, code: str, pk: int):

@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from complaints import statistics
+from complaints import dates, statistics
 from complaints.models import Category, ChannelKind, Complaint, District
 from complaints.workflow import Status
 from portal.charts import duration_text, horizontal_bars, vertical_bars
@@ -23,10 +23,10 @@ DATE_INPUT = {"type": "date"}
 
 
 class DashboardForm(forms.Form):
-    start = forms.DateField(
+    start = dates.DateField(
         label=gettext_lazy("Dari tanggal"), required=False, widget=forms.DateInput(DATE_INPUT, format="%Y-%m-%d")
     )
-    end = forms.DateField(
+    end = dates.DateField(
         label=gettext_lazy("Sampai tanggal"), required=False, widget=forms.DateInput(DATE_INPUT, format="%Y-%m-%d")
     )
     district = forms.ModelChoiceField(

@@ -37,6 +37,7 @@ from complaints.selectors import complaint_detail
 from portal.forms import DESCRIPTION_LIMIT, ConversationComplaintForm, InboxFilterForm, LinkComplaintForm, ReplyForm
 from portal.thumbnails import jpeg_thumbnail_response
 from portal.views.queues import PAGE_SIZE, POLL_SECONDS, _query_without_page
+from roles.masking import sender_view
 from roles.policy import may_create_complaints, may_use_inbox
 
 # Media types the inbox serves from storage (what the adapters keep); anything else is not served at all.
@@ -68,6 +69,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data if form.is_bound and valid else {}
     rows = inbox_conversations(channel=data.get("channel"), unread_only=bool(data.get("unread"))) if valid else Conversation.objects.none()
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    for conv in page.object_list:
+        conv.sender = sender_view(request.user, conv, conv.complaints.all())  # prefetched with the page
     context = {
         "filter_form": form, "page": page, "poll_seconds": POLL_SECONDS, "query": _query_without_page(request), "nav_key": "inbox",
     }
@@ -181,10 +184,13 @@ def conversation_page(
     for item in thread.items:
         if item.inbound is not None:
             item.inbound.media_entries = _media_entries(item.inbound)
+    linked = list(conv.complaints.order_by("created_at", "id").only("pk", "code"))
     context = {
         "conversation": conv,
+        # Only the whole page and its head show who wrote; a fragment (a reply, a panel) does not disclose them.
+        "sender": sender_view(request.user, conv, linked) if not (request.htmx and partial not in ("", "conversation")) else None,
         "thread": thread,
-        "linked": list(conv.complaints.order_by("created_at", "id").only("pk", "code")),
+        "linked": linked,
         "reply_form": reply_form or ReplyForm(),
         "complaint_form": complaint_form,
         "link_form": link_form or LinkComplaintForm(messages=choices),
@@ -292,7 +298,7 @@ def media_file(request: HttpRequest, pk: int, message_id: int, index: int) -> Fi
 @login_required
 def media_thumbnail(request: HttpRequest, pk: int, message_id: int, index: int) -> HttpResponse:
     item, content_type = _stored_item(request, pk, message_id, index)
-    return jpeg_thumbnail_response(lambda: default_storage.open(item["path"], "rb"), content_type)
+    return jpeg_thumbnail_response(default_storage, item["path"], content_type)
 
 
 def _stored_files(chosen: list[InboundMessage]) -> list:

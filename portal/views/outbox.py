@@ -15,6 +15,7 @@ from channels.outbox import retry_now
 from channels.selectors import OUTBOX_TABS, outbox_counts, outbox_messages
 from portal.views.inbox import conversation_page, require_inbox
 from portal.views.queues import PAGE_SIZE, _query_without_page
+from roles.masking import sender_view
 
 DEFAULT_TAB = "dead"
 
@@ -28,6 +29,8 @@ def outbox(request: HttpRequest) -> HttpResponse:
 def _outbox_page(request: HttpRequest, *, alert: str = "", status: int = 200) -> HttpResponse:
     tab = request.GET.get("tab") if request.GET.get("tab") in OUTBOX_TABS else DEFAULT_TAB
     page = Paginator(outbox_messages(tab), PAGE_SIZE).get_page(request.GET.get("page"))
+    for message in page.object_list:
+        _with_sender(request, message)
     context = {
         "tab": tab, "counts": outbox_counts(), "page": page, "query": _query_without_page(request), "alert": alert,
         "nav_key": "outbox",
@@ -56,6 +59,8 @@ def retry(request: HttpRequest, pk: int) -> HttpResponse:
         }
     if request.htmx:
         template = "portal/inbox_thread.html#outbound" if from_thread else "portal/outbox.html#row"
+        if not from_thread:
+            _with_sender(request, message)
         context = {"m": message, "row_note": note, "row_error": error, "oob": True, "counts": None if from_thread else outbox_counts()}
         return render(request, template, context, status=status)
     if from_thread:
@@ -67,3 +72,10 @@ def retry(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, note)
         return redirect("portal:outbox")
     return _outbox_page(request, alert=error, status=status)
+
+
+def _with_sender(request: HttpRequest, message: OutboundMessage) -> None:
+    """A message to a citizen names its conversation's sender beside the complaint it is about."""
+    if message.conversation_id is not None:
+        complaints = [message.complaint] if message.complaint_id else []
+        message.sender = sender_view(request.user, message.conversation, complaints)

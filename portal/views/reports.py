@@ -13,13 +13,14 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from complaints import dates
 from complaints.reports import daily_report, monthly_recap
 from portal.report_export import daily_tables, monthly_tables, workbook
 from roles.policy import may_view_dashboard
 
 
 class DayForm(forms.Form):
-    day = forms.DateField(label=gettext_lazy("Tanggal"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    day = dates.DateField(label=gettext_lazy("Tanggal"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def clean_day(self) -> date:
         day = self.cleaned_data.get("day") or timezone.localdate()
@@ -85,6 +86,7 @@ class MonthForm(forms.Form):
             first = date(year, month, 1)
         except ValueError:
             raise forms.ValidationError(_("Tulis bulan sebagai TTTT-BB, misalnya 2026-11.")) from None
+        dates.validate_in_range(first)
         if first > timezone.localdate():
             raise forms.ValidationError(_("Rekap bulanan hanya untuk bulan ini atau yang sudah lewat."))
         return first

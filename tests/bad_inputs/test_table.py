@@ -16,6 +16,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from public.links import feedback_token
 from roles.roles import Role
 from tests.bad_inputs.conftest import TG_SECRET, image_bytes, payload, row_counts, whatsapp_signature
 
@@ -114,8 +115,16 @@ WHATSAPP = "/channels/whatsapp/webhook/"
 TELEGRAM = "/channels/telegram/webhook/"
 OPEN311 = "/open311/v2/requests.json"
 FEEDBACK = "/api/v1/public/track/{closed}/feedback/"
+
+
+def rating(value: object) -> Callable[[dict], dict]:
+    """A rating as the reporter sends it: with the token of the link in their outcome message."""
+    return lambda world: {"rating": value, "token": feedback_token(world["codes"]["closed"])}
+
+
 SQL = "' OR '1'='1'; DROP TABLE complaints_complaint; --"
 SCRIPT = "<script>alert('x')</script>"
+OUT_OF_RANGE = "Tanggal harus antara"
 
 CASES = [
     # --- the API: wrong types, missing fields -----------------------------------------------------------------------
@@ -223,8 +232,9 @@ CASES = [
          {"service_code": "keributan", "description": "x", "lat": "utara", "long": 115.46}),
     Case("open311-deep-json", "POST", OPEN311, 400, "400", "channel", deep_json(2000)),
     # --- the public API ----------------------------------------------------------------------------------------------
-    Case("public-rating-out-of-range", "POST", FEEDBACK, 400, "invalid_input", None, {"rating": 9}),
-    Case("public-rating-not-a-number", "POST", FEEDBACK, 400, "invalid_input", None, {"rating": "lima"}),
+    Case("public-rating-out-of-range", "POST", FEEDBACK, 400, "invalid_input", None, rating(9)),
+    Case("public-rating-not-a-number", "POST", FEEDBACK, 400, "invalid_input", None, rating("lima")),
+    Case("public-rating-without-the-link", "POST", FEEDBACK, 403, "feedback_link_required", None, {"rating": 5}),
     Case("public-track-sql", "GET", "/api/v1/public/track/%27%20OR%201=1--/", 404, "not_found"),
     # --- the public web form (pages) -------------------------------------------------------------------------------
     Case("web-form-missing-fields", "POST", "/lapor/", 422, None, None, web_form(description=DROP, category=DROP), None,
@@ -252,6 +262,49 @@ CASES = [
          lambda world: {"version": world["versions"]["screening"]}, None),
     Case("portal-without-csrf-token", "POST", "/intake/", 403, None, "portal:operator", intake(), None, csrf=True,
          page_text="Sesi kedaluwarsa"),
+    # --- dates the calendar has but the arithmetic cannot hold (WITA midnight of 0001-01-01, the day after
+    # 9999-12-31), dates the calendar lacks, and page sizes: refused with a message, never a 500 or a silent default -----
+    *[Case(f"api-{name}", "GET", COMPLAINTS + query, 400, "invalid_input", "operator") for name, query in [
+        ("created-before-year-9999", "?created_before=9999-12-31"), ("created-after-year-1", "?created_after=0001-01-01"),
+        ("created-before-year-10000", "?created_before=10000-01-01"), ("created-after-february-30", "?created_after=2026-02-30"),
+        ("page-size-negative", "?page_size=-5"), ("page-size-zero", "?page_size=0"), ("page-size-text", "?page_size=abc"),
+        ("page-size-over-max", "?page_size=201"), ("page-number", "?page=abc"), ("cursor-garbage", "?cursor=%25%25%25"),
+    ]],
+    Case("api-queue-created-after-year-1", "GET", "/api/v1/queue/?created_after=0001-01-01", 400, "invalid_input", "operator"),
+    Case("api-queue-page-size-text", "GET", "/api/v1/queue/?page_size=abc", 400, "invalid_input", "operator"),
+    Case("api-events-page-size-negative", "GET", "/api/v1/complaints/{screening}/events/?page_size=-5", 400, "invalid_input",
+         "operator"),
+    Case("api-incident-at-year-1", "POST", COMPLAINTS, 400, "invalid_input", "operator", create(incident_at="0001-01-01T00:00:00")),
+    Case("api-incident-at-year-1-with-offset", "POST", COMPLAINTS, 400, "invalid_input", "operator",
+         create(incident_at="0001-01-01T00:00:00+08:00")),
+    Case("api-incident-at-year-9999", "POST", COMPLAINTS, 400, "invalid_input", "operator", create(incident_at="9999-12-31T23:59:59")),
+    Case("channel-sent-at-year-1", "POST", MESSAGES, 400, "invalid_input", "channel", message(sent_at="0001-01-01T00:00:00+08:00")),
+    Case("open311-start-date-year-1", "GET", OPEN311 + "?start_date=0001-01-01T00:00:00%2B08:00", 400, "400", "channel"),
+    Case("open311-end-date-year-9999", "GET", OPEN311 + "?start_date=9999-12-01T00:00:00Z&end_date=9999-12-31T23:59:59-12:00",
+         400, "400", "channel"),
+    *[Case(f"portal-{name}", "GET", path, 400, None, "portal:kepala", page_text=text) for name, path, text in [
+        ("dashboard-end-year-9999", "/dashboard/?end=9999-12-31", OUT_OF_RANGE),
+        ("dashboard-start-year-1", "/dashboard/?start=0001-01-01&end=0001-01-02", OUT_OF_RANGE),
+        ("dashboard-end-year-1", "/dashboard/?end=0001-01-05", OUT_OF_RANGE),
+        ("dashboard-end-year-10000", "/dashboard/?end=10000-01-01", "tanggal yang valid"),
+        ("dashboard-february-30", "/dashboard/?start=2026-02-30", "tanggal yang valid"),
+        ("hotspots-end-year-9999", "/hotspots/?end=9999-12-31", OUT_OF_RANGE),
+        ("hotspots-start-year-1", "/hotspots/?start=0001-01-01&end=0001-01-05", OUT_OF_RANGE),
+        ("duty-log-end-year-9999", "/duty/log/?end=9999-12-31", OUT_OF_RANGE),
+        ("duty-log-start-year-1", "/duty/log/?start=0001-01-01", OUT_OF_RANGE),
+        ("duty-log-print-end-year-9999", "/duty/log/print/?end=9999-12-31", OUT_OF_RANGE),
+        ("roster-week-year-9999", "/duty/roster/trc-paringin/?date=9999-12-31", OUT_OF_RANGE),
+        ("roster-week-year-1", "/duty/roster/trc-paringin/?date=0001-01-01", OUT_OF_RANGE),
+        ("roster-print-year-9999", "/duty/roster/trc-paringin/print/?date=9999-12-31", OUT_OF_RANGE),
+        ("daily-report-year-1", "/reports/daily/?day=0001-01-01", OUT_OF_RANGE),
+        ("monthly-recap-year-1", "/reports/monthly/?month=0001-01", OUT_OF_RANGE),
+        ("register-created-before-year-9999", "/register/?created_before=9999-12-31", OUT_OF_RANGE),
+        ("cases-created-after-year-1", "/cases/?created_after=0001-01-01", OUT_OF_RANGE),
+    ]],
+    Case("portal-intake-incident-year-1", "POST", "/intake/", 422, None, "portal:operator",
+         intake(incident_at="0001-01-01T00:00"), None, page_text=OUT_OF_RANGE),
+    Case("web-form-incident-year-1", "POST", "/lapor/", 422, None, None, web_form(incident_at="0001-01-01T00:00"), None,
+         page_text=OUT_OF_RANGE),
 ]
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.channels.integrator import integrator  # noqa: F401 (a fixture, for every channel test)
 from tests.channels.standin import StandIn, start_stand_in
 
 

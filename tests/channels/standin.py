@@ -35,6 +35,7 @@ class StandIn:
     delay: float = 0.0  # seconds before answering: a slow provider
     response: dict = field(default_factory=lambda: {"ok": True})
     responses_by_path: dict[str, dict] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)  # extra response headers (Location, Retry-After)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -72,6 +73,8 @@ def start_stand_in() -> StandIn:
             self.send_response(status)
             self.send_header("content-type", "application/json")
             self.send_header("content-length", str(len(payload)))
+            for name, value in stand_in.headers.items():
+                self.send_header(name, value)
             self.end_headers()
             self.wfile.write(payload)
 

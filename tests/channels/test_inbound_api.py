@@ -43,10 +43,18 @@ def test_message_lands_in_the_senders_conversation(bot, channel):
 
 def test_the_same_message_twice_is_stored_once(bot):
     first = bot.post(URL, message(), format="json")
-    again = bot.post(URL, message(text="edited on retry"), format="json")
+    again = bot.post(URL, message(), format="json")
     assert (first.status_code, again.status_code) == (201, 200)
     assert again.json()["id"] == first.json()["id"] and again.json()["created"] is False
     assert InboundMessage.objects.count() == 1 and Conversation.objects.get().unread_count == 1
+
+
+def test_the_same_id_with_another_text_is_refused_not_passed_off_as_a_retry(bot):
+    first = bot.post(URL, message(), format="json")
+    edited = bot.post(URL, message(text="edited on retry"), format="json")
+    assert (first.status_code, edited.status_code) == (201, 422)
+    assert edited.json()["code"] == "idempotency_key_reused"
+    assert InboundMessage.objects.get().text == message()["text"] and Conversation.objects.get().unread_count == 1
 
 
 def test_idempotency_key_header_stands_in_for_the_id(bot):

@@ -552,3 +552,92 @@ def test_set_webhook_reports_telegrams_refusal(bot_api):
     with pytest.raises(CommandError, match="Unauthorized") as refused:
         call_command("telegram_set_webhook", "https://treckk.example.org", stdout=io.StringIO())
     assert TOKEN not in str(refused.value)
+
+
+# --- replies longer than one Telegram message ------------------------------------------------------------------
+# Bot API, sendMessage: "text: Text of the message to be sent, 1-4096 characters after entities parsing"; Telegram
+# counts these in UTF-16 code units (core.telegram.org/api/entities, "Entity length"). The answers are send_message.json.
+
+LIMIT = 4096
+
+
+def utf16_units(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def long_reply() -> str:
+    paragraph = "Petugas Satpol PP sudah meninjau lokasi dan mencatat keterangan warga sekitar pasar. " * 12
+    return "\n\n".join(f"{number}. {paragraph.strip()}" for number in range(1, 8))  # about 7,200 characters
+
+
+def sent_texts(bot_api) -> list[str]:
+    return [r.json()["text"] for r in bot_api.requests if r.path.endswith("/sendMessage") and r.status == 200]
+
+
+@pytest.fixture
+def long_reply_to_rahmat(telegram, bot_api) -> OutboundMessage:
+    bot_api.responses_by_path[f"/bot{TOKEN}/sendMessage"] = _payload("send_message")
+    post(update("text"))
+    return queue_message(
+        channel=telegram, conversation=Conversation.objects.get(), kind=OutboundKind.REPLY, recipient=CHAT, body=long_reply(),
+    )
+
+
+def test_a_reply_over_4096_characters_goes_as_several_messages(long_reply_to_rahmat, bot_api):
+    assert deliver(long_reply_to_rahmat.pk) == DELIVERED  # not dead-lettered
+    texts = sent_texts(bot_api)
+    assert len(texts) == 2
+    assert all(utf16_units(text) <= LIMIT for text in texts)
+    # Cut between paragraphs, and nothing lost or repeated.
+    assert texts[0].endswith(".") and texts[1][0].isdigit()
+    assert "\n\n".join(texts) == long_reply()
+    long_reply_to_rahmat.refresh_from_db()
+    assert long_reply_to_rahmat.parts_sent == 2
+
+
+def test_a_retry_after_a_partial_failure_sends_only_the_parts_not_yet_sent(long_reply_to_rahmat, bot_api):
+    bot_api.answer_next(200, 429)  # the first part goes, Telegram's flood control stops the second
+    assert deliver(long_reply_to_rahmat.pk) == OutboundStatus.PENDING
+    long_reply_to_rahmat.refresh_from_db()
+    assert long_reply_to_rahmat.parts_sent == 1 and long_reply_to_rahmat.status == OutboundStatus.PENDING
+
+    OutboundMessage.objects.filter(pk=long_reply_to_rahmat.pk).update(next_attempt_at=timezone.now())
+    assert deliver(long_reply_to_rahmat.pk) == DELIVERED  # confirmed only now, with every part in the chat
+    texts = sent_texts(bot_api)
+    assert len(texts) == 2 and "\n\n".join(texts) == long_reply()  # the first part was not sent again
+
+
+def test_an_operators_retry_of_a_dead_long_reply_resumes_where_it_stopped(long_reply_to_rahmat, bot_api):
+    from channels.outbox import retry_now
+
+    bot_api.answer_next(200, 400)
+    assert deliver(long_reply_to_rahmat.pk) == OutboundStatus.DEAD
+    assert retry_now(OutboundMessage.objects.get(pk=long_reply_to_rahmat.pk))
+    assert deliver(long_reply_to_rahmat.pk) == DELIVERED
+    assert len(sent_texts(bot_api)) == 2
+
+
+@pytest.mark.parametrize("text", [
+    "🚨" * 3000,  # 3,000 characters, 6,000 UTF-16 code units: too long for one message although len() says 3,000
+    "a" * 4095 + "🚨" + "b" * 10,  # the emoji's surrogate pair straddles unit 4096: the cut comes before it
+    ("kata " * 2000).strip(),  # no line breaks: cut between words
+    "x" * 9000,  # one endless word: cut hard, still whole characters
+    "Baris pendek.\n" * 700,  # lines, no paragraphs
+])
+def test_splitting_counts_utf16_units_and_never_cuts_a_character(text):
+    from channels.telegram.transport import split_text
+
+    parts = split_text(text)
+    assert len(parts) > 1
+    assert all(0 < utf16_units(part) <= LIMIT for part in parts)
+    # Every part is valid text on its own (no lone surrogate), and together they keep every character but the cut spaces.
+    for part in parts:
+        part.encode("utf-16-le").decode("utf-16-le")
+    assert "".join(parts).replace(" ", "").replace("\n", "") == text.replace(" ", "").replace("\n", "")
+
+
+def test_a_short_reply_is_one_message_as_before():
+    from channels.telegram.transport import split_text
+
+    assert split_text("Terima kasih.") == ["Terima kasih."]
+    assert split_text("x" * LIMIT) == ["x" * LIMIT]

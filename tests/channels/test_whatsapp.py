@@ -15,7 +15,7 @@ import json
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -31,6 +31,7 @@ from channels.models import Conversation, InboundMessage, OutboundKind, Outbound
 from channels.outbox import deliver
 from channels.services import reply
 from channels.whatsapp import media as media_module
+from channels.whatsapp import versions
 from channels.whatsapp.parse import parse
 from channels.whatsapp.tasks import download_media
 from channels.whatsapp.transport import TEMPLATE_PARAMETER_MAX, WhatsAppTransport
@@ -694,3 +695,261 @@ def test_tracking_code_over_whatsapp_gets_the_status_reply(client, wa_channel, g
     # The delivery report for it comes back through the same webhook.
     post(client, _status("read", timestamp=int(time.time())))
     assert OutboundMessage.objects.get(pk=queued.pk).status == OutboundStatus.READ
+
+
+# --- usernames: business-scoped user ids (BSUID) ---------------------------------------------------------------------
+# Payloads from Meta's "Business-scoped user IDs" page (see each file's _comment).
+
+SHEENA = "16505551234"
+SHEENA_NEW = "12195555358"
+BSUID = "US.13491208655302741918"
+NEW_BSUID = "US.20260804000000000042"
+
+
+def _now_timestamp(data: dict) -> dict:
+    """The documented payload as if it came just now, so replies to it fall inside the 24-hour window."""
+    first_message(data)["timestamp"] = str(int(time.time()))
+    return data
+
+
+def _with_phone(data: dict, phone: str = SHEENA) -> dict:
+    """The same sender once the phone number may be shared: `from` and contacts[].wa_id beside the BSUID (Meta's syntax)."""
+    data["entry"][0]["changes"][0]["value"]["contacts"][0]["wa_id"] = phone
+    message = first_message(data)
+    message["from"] = phone
+    message["id"] += ".with-phone"  # another message of the same sender
+    return data
+
+
+def test_username_only_sender_is_known_by_the_bsuid(client, wa_channel):
+    assert post(client, payload("bsuid_text")).json()["received"] == 1
+    conversation = Conversation.objects.get()
+    assert (conversation.sender_id, conversation.sender_user_id, conversation.sender_phone) == (BSUID, BSUID, "")
+    assert conversation.sender_name == "Sheena Nelson"
+    assert InboundMessage.objects.get().text == "Does it come in another color?"
+
+
+@pytest.mark.parametrize("hours_since_citizen_wrote", [0, 30], ids=["free-text", "template"])
+def test_reply_to_a_username_only_sender_goes_in_recipient_not_to(client, wa_channel, graph, hours_since_citizen_wrote):
+    # Meta: "To send a message using only the user's BSUID: set recipient ..., omit the to property."
+    graph.response = payload("send_answer_bsuid")
+    post(client, _now_timestamp(payload("bsuid_text")))
+    conversation = Conversation.objects.get()
+    Conversation.objects.filter(pk=conversation.pk).update(last_inbound_at=timezone.now() - timedelta(hours=hours_since_citizen_wrote))
+    message = reply(user=None, conversation=conversation, body="Terima kasih, laporan Anda kami catat.")
+
+    assert deliver(message.pk) == OutboundStatus.SENT
+
+    sent = graph.requests[-1].json()
+    assert sent["recipient"] == BSUID and "to" not in sent
+    assert (sent["messaging_product"], sent["recipient_type"]) == ("whatsapp", "individual")
+    assert sent["type"] == ("text" if hours_since_citizen_wrote == 0 else "template")
+    message.refresh_from_db()
+    assert message.provider_message_id == "wamid.HBgLMTY0NjcwNDM1OTUVAgARGBI1RjQyNUE3NEYxMzAzMzQ5MkEA"
+
+
+def test_a_bsuid_sender_who_later_shares_the_number_stays_one_conversation(client, wa_channel, graph):
+    post(client, payload("bsuid_text"))
+    post(client, _now_timestamp(_with_phone(payload("bsuid_text"))))
+
+    conversation = Conversation.objects.get()  # one, not two
+    assert conversation.inbound_messages.count() == 2 and conversation.unread_count == 2
+    assert (conversation.sender_user_id, conversation.sender_phone) == (BSUID, SHEENA)
+    # Once the number is known, replies go to it (`to`), as for every other citizen.
+    deliver(reply(user=None, conversation=conversation, body="Balasan.").pk)
+    sent = graph.requests[-1].json()
+    assert sent["to"] == SHEENA and "recipient" not in sent
+
+
+def test_a_phone_sender_who_later_hides_the_number_stays_one_conversation(client, wa_channel, graph):
+    post(client, _with_phone(payload("bsuid_text")))  # before the username: phone and BSUID
+    post(client, _now_timestamp(payload("bsuid_text")))  # after: the BSUID only
+
+    conversation = Conversation.objects.get()
+    assert conversation.inbound_messages.count() == 2
+    assert (conversation.sender_id, conversation.sender_phone, conversation.sender_user_id) == (SHEENA, SHEENA, BSUID)
+    deliver(reply(user=None, conversation=conversation, body="Balasan.").pk)
+    assert graph.requests[-1].json()["to"] == SHEENA
+
+
+def test_delivery_report_of_a_message_sent_to_a_bsuid_is_applied(client, wa_channel):
+    conversation = Conversation.objects.create(channel=wa_channel, sender_id=BSUID, sender_user_id=BSUID)
+    message = sent_reply(conversation)
+    OutboundMessage.objects.filter(pk=message.pk).update(provider_message_id="wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQUFERjg0NDEzNDdFODU3MUMxMAA=")
+    assert post(client, payload("status_bsuid_delivered")).json()["statuses"] == 1  # no recipient_id in it
+    message.refresh_from_db()
+    assert message.status == OutboundStatus.DELIVERED
+
+
+# --- replies to buttons and lists ------------------------------------------------------------------------------------
+# Payloads from Meta's interactive and button messages webhook references (see each file's _comment).
+
+
+@pytest.mark.parametrize(("name", "text", "reply_data"), [
+    ("interactive_button_reply", "Cancel", {"type": "button_reply", "id": "cancel-button", "title": "Cancel"}),
+    ("interactive_list_reply", "Priority Mail Express",
+     {"type": "list_reply", "id": "priority_express", "title": "Priority Mail Express", "description": "Next Day to 2 Days"}),
+    ("button", "Unsubscribe", {"type": "button", "id": "Unsubscribe", "title": "Unsubscribe"}),
+])
+def test_a_chosen_button_or_row_keeps_its_title_as_text_and_its_id_as_data(client, wa_channel, name, text, reply_data):
+    data = payload(name)
+    assert post(client, data).json()["received"] == 1
+    message = InboundMessage.objects.get()
+    assert message.text == text  # not "[unsupported: ...]": the Operator reads what the citizen chose
+    assert message.data == {"reply": reply_data, "context": {"id": first_message(data)["context"]["id"]}}
+    assert message.conversation.sender_phone == SHEENA
+
+
+def test_a_reporters_ya_and_berhenti_are_kept():
+    data = payload("interactive_button_reply")
+    first_message(data)["interactive"]["button_reply"] = {"id": "konfirmasi-ya", "title": "Ya"}
+    button = payload("button")
+    first_message(button)["button"] = {"payload": "STOP_UPDATES", "text": "Berhenti"}
+    assert [(m.text, m.data["reply"]["id"]) for m in parse(data).messages + parse(button).messages] == [
+        ("Ya", "konfirmasi-ya"), ("Berhenti", "STOP_UPDATES"),
+    ]
+
+
+def test_an_interactive_reply_of_another_kind_is_still_listed_as_unsupported():
+    data = payload("interactive_button_reply")
+    first_message(data)["interactive"] = {"type": "nfm_reply", "nfm_reply": {"name": "flow", "response_json": "{}"}}
+    assert parse(data).messages[0].text == "[unsupported: interactive]"
+
+
+# --- a citizen changes their number ----------------------------------------------------------------------------------
+# Payload from Meta's system messages webhook reference (system_user_changed_number.json).
+
+
+@pytest.fixture
+def sheena(wa_channel) -> Conversation:
+    return Conversation.objects.create(
+        channel=wa_channel, sender_id=SHEENA, sender_name="Sheena Nelson", sender_phone=SHEENA,
+        last_inbound_at=timezone.now() - timedelta(hours=1),
+    )
+
+
+def test_changed_number_moves_the_conversation_and_its_replies_to_the_new_number(client, sheena, graph, complaint_in):
+    complaint = complaint_in(Status.SCREENING)
+    sheena.complaints.add(complaint)
+    before = Conversation.objects.get(pk=sheena.pk)
+    queued = reply(user=None, conversation=sheena, body="Laporan Anda sedang kami tindak lanjuti.")  # queued before the change
+
+    response = post(client, payload("system_user_changed_number"))
+
+    assert response.status_code == 200 and response.json()["received"] == 0
+    sheena.refresh_from_db()
+    assert (sheena.sender_id, sheena.sender_phone) == (SHEENA_NEW, SHEENA_NEW)
+    # A notice from WhatsApp, not a message from the citizen: nothing in the inbox, and the 24-hour window unchanged.
+    assert not InboundMessage.objects.exists()
+    assert (sheena.unread_count, sheena.last_inbound_at) == (before.unread_count, before.last_inbound_at)
+    # The reporter's data on the complaint is what the reporter stated; the Operator changes it if they choose.
+    reporter_phone = complaint.reporter.phone
+    complaint.reporter.refresh_from_db()
+    assert complaint.reporter.phone == reporter_phone
+    assert deliver(queued.pk) == OutboundStatus.SENT
+    assert graph.requests[-1].json()["to"] == SHEENA_NEW
+
+
+def test_after_a_number_change_the_new_number_writes_into_the_same_conversation(client, sheena):
+    post(client, payload("system_user_changed_number"))
+    later = payload("interactive_button_reply")
+    first_message(later)["from"] = SHEENA_NEW
+    later["entry"][0]["changes"][0]["value"]["contacts"][0]["wa_id"] = SHEENA_NEW
+    post(client, later)
+    assert Conversation.objects.get() == sheena
+    assert sheena.inbound_messages.count() == 1
+
+
+def test_changed_number_with_business_scoped_ids_follows_the_new_bsuid(client, wa_channel):
+    # The BSUID page's syntax: a number change regenerates the BSUID, reported beside the new number (system.user_id),
+    # with the previous one (system.previous_user_id, changelog Aug 11, 2026).
+    conversation = Conversation.objects.create(channel=wa_channel, sender_id=SHEENA, sender_phone=SHEENA, sender_user_id=BSUID)
+    data = payload("system_user_changed_number")
+    first_message(data)["system"].update(user_id=NEW_BSUID, previous_user_id=BSUID)
+    post(client, data)
+    conversation.refresh_from_db()
+    assert (conversation.sender_id, conversation.sender_phone, conversation.sender_user_id) == (SHEENA_NEW, SHEENA_NEW, NEW_BSUID)
+
+    # Later the citizen writes with a username: only the new BSUID identifies them, and it is the same conversation.
+    later = payload("bsuid_text")
+    first_message(later)["from_user_id"] = NEW_BSUID
+    later["entry"][0]["changes"][0]["value"]["contacts"][0]["user_id"] = NEW_BSUID
+    post(client, later)
+    assert Conversation.objects.get() == conversation
+
+
+def test_the_same_number_change_twice_changes_it_once(client, sheena):
+    post(client, payload("system_user_changed_number"))
+    post(client, payload("system_user_changed_number"))
+    sheena.refresh_from_db()
+    assert sheena.sender_id == SHEENA_NEW
+    assert Conversation.objects.count() == 1
+
+
+def test_a_number_change_for_someone_unknown_creates_nothing(client, wa_channel):
+    assert post(client, payload("system_user_changed_number")).status_code == 200
+    assert not Conversation.objects.exists() and not InboundMessage.objects.exists()
+
+
+# --- the Graph API version -------------------------------------------------------------------------------------------
+
+TODAY = date(2026, 12, 4)
+
+
+@pytest.fixture
+def on_2026_12_04(monkeypatch):
+    monkeypatch.setattr(versions, "today", lambda: TODAY)
+
+
+def test_the_default_graph_api_version_is_current():
+    import config.settings as configured
+
+    version = versions.version_in(configured.WHATSAPP_GRAPH_BASE_URL)
+    assert version in versions.GRAPH_API_VERSIONS
+    assert versions.notice(version, TODAY) is None  # neither expired nor expiring within the warning period
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("https://graph.facebook.com/v21.0", "whatsapp.W001"),  # available until January 21, 2027: 48 days left
+    ("https://graph.facebook.com/v20.0", "whatsapp.W002"),  # ended September 24, 2026
+    ("https://graph.facebook.com/v12.0", "whatsapp.W002"),  # older than the table: long gone
+    ("https://graph.facebook.com", "whatsapp.W003"),  # no version: Meta picks one for the app
+    ("https://graph.facebook.com/v26.0", None),
+    ("https://graph.facebook.com/v30.0", None),  # newer than the table: nothing known against it
+])
+def test_the_system_check_warns_before_the_version_expires(settings, on_2026_12_04, url, expected):
+    from django.core.checks import run_checks
+
+    settings.WHATSAPP_GRAPH_BASE_URL = url
+    ids = [message.id for message in run_checks() if message.id and message.id.startswith("whatsapp.")]
+    assert ids == ([expected] if expected else [])
+
+
+def test_the_warning_names_the_expiry_date_and_the_upgrade(settings, on_2026_12_04):
+    settings.WHATSAPP_GRAPH_BASE_URL = "https://graph.facebook.com/v21.0/"
+    (warning,) = versions.check_graph_api_version(None)
+    assert "2027-01-21" in warning.msg and "v21.0" in warning.msg
+    assert "WHATSAPP_GRAPH_BASE_URL" in warning.hint
+
+
+@pytest.fixture
+def admin_client(client):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.create_superuser("root", password="x"))
+    return client
+
+
+def test_the_channel_admin_shows_an_expiring_version(admin_client, wa_channel, settings, on_2026_12_04):
+    settings.WHATSAPP_GRAPH_BASE_URL = "https://graph.facebook.com/v21.0"
+    for url in ("/admin/complaints/channel/", f"/admin/complaints/channel/{wa_channel.pk}/change/"):
+        page = admin_client.get(url).content.decode()
+        assert "v21.0" in page and "2027-01-21" in page, url
+    settings.WHATSAPP_GRAPH_BASE_URL = "https://graph.facebook.com/v26.0"
+    assert "2027-01-21" not in admin_client.get("/admin/complaints/channel/").content.decode()
+
+
+def test_the_channel_admin_says_nothing_without_an_active_whatsapp_channel(admin_client, settings, on_2026_12_04):
+    settings.WHATSAPP_GRAPH_BASE_URL = "https://graph.facebook.com/v21.0"
+    Channel.objects.create(name="Bot Telegram", kind=ChannelKind.TELEGRAM)
+    assert "2027-01-21" not in admin_client.get("/admin/complaints/channel/").content.decode()

@@ -50,9 +50,9 @@ def _wait(condition, seconds: float) -> bool:
 
 def test_down_then_killed_worker_then_back_delivers_everything(stand_in, settings):
     channel = Channel.objects.create(name="Mitra uji", kind=ChannelKind.API)
-    WebhookEndpoint.objects.create(channel=channel, url=f"{stand_in.url}/hook", secret=SECRET)
+    endpoint = WebhookEndpoint.objects.create(channel=channel, url=f"{stand_in.url}/hook", secret=SECRET)
     for i in range(MESSAGES):
-        queue_message(channel=channel, kind=OutboundKind.WEBHOOK, recipient="hook", payload={"n": i})
+        queue_message(channel=channel, endpoint=endpoint, kind=OutboundKind.WEBHOOK, recipient="hook", payload={"n": i})
     db = connection.settings_dict
     env = {
         **os.environ, "DEBUG": "1",
@@ -61,6 +61,8 @@ def test_down_then_killed_worker_then_back_delivers_everything(stand_in, setting
         "TRECKK_OUTBOX_FIRST_RETRY_SECONDS": "1", "TRECKK_OUTBOX_MAX_RETRY_SECONDS": "2", "TRECKK_OUTBOX_LEASE_SECONDS": "2",
         "TRECKK_OUTBOX_SWEEP_SECONDS": "1",
         "TRECKK_OUTBOX_MAX_ATTEMPTS": "50",
+        # Webhooks retry on their own schedule (Standard Webhooks'): here fifty short waits, so none is given up.
+        "TRECKK_WEBHOOK_RETRY_SCHEDULE": ",".join(["1"] + ["2"] * 49),
     }
 
     # 1. The provider is down: messages wait and retry, none is lost or given up.

@@ -52,7 +52,10 @@ def _queries(client: Client, url: str, **params) -> tuple[int, object]:
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url, params)
     assert response.status_code == 200, (url, response.status_code)
-    return len(captured.captured_queries), response
+    # Savepoints are the test transaction's: served in autocommit, the audit entry a page with an unmasked reporter
+    # leaves (audit/records.py) is one INSERT, with no savepoint around it.
+    issued = [q for q in captured.captured_queries if not q["sql"].upper().startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]
+    return len(issued), response
 
 
 @pytest.mark.parametrize("role", ROLE_USERS)

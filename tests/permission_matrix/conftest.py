@@ -1,6 +1,8 @@
 """One world for the whole permission matrix, built once per module (the requests that write run in a rolled-back
 transaction): every role, TRC members of the complaints' post, of another post and of headquarters, a channel with
-its key, and a complaint in every state in three reporter variants, each reporter with unique marker values."""
+its key, and a complaint in every state in three reporter variants, each reporter with unique marker values; and the
+channel's own complaints in every state, carrying what only staff may read (notes, a draft, a field report, staff
+names, teams, a staff file, a field photo with its GPS position) as markers the channel must never get back."""
 
 from __future__ import annotations
 
@@ -9,17 +11,19 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import override_settings
 from rest_framework.authtoken.models import Token
 
-from channels.models import Conversation, InboundMessage, OutboundKind, OutboundMessage, OutboundStatus
-from complaints.models import Attachment, AttachmentKind, Category, Channel, ChannelKind, Complaint, District
+from channels.models import Conversation, InboundMessage, OutboundKind, OutboundMessage, OutboundStatus, WebhookEndpoint
+from complaints.models import Attachment, AttachmentKind, Category, Channel, ChannelKind, Complaint, District, FieldResult
+from complaints.services.attachments import store_attachments
 from complaints.services.intake import ComplaintInput, ReporterInput, submit_complaint
 from duty.models import FieldLogEntry, FieldLogKind, FieldLogPhoto, RosterEntry, Shift
 from public.links import feedback_token, receipt_token
 from roles.roles import Role
-from tests.factories import make_complaint_in, make_team, make_user
+from tests.factories import jpeg_with_gps, make_complaint_in, make_team, make_user
 from tests.helpers import STATE_KEYS
 
 # The matrix's roles: the five staff roles, three TRC members (the complaints' post, another post, headquarters),
@@ -28,6 +32,21 @@ ROLES = ("operator", "kasi", "kabid", "kepala", "trc_post", "trc_other", "trc_hq
 USER_KEY = {"operator": Role.OPERATOR, "kasi": Role.KASI, "kabid": Role.KABID, "kepala": Role.KEPALA,
             "trc_post": Role.TRC, "trc_other": "trc_halong", "trc_hq": "trc_hq"}
 VARIANTS = {"normal": {}, "confidential": {"confidential": True}, "contact": {"allow_field_contact": True}}
+# What only staff may read, planted on the channel's own complaints (issue 14, item 3; DESIGN.md section 3, last row).
+INTERNAL = {
+    "draft": "Konsepmarkarahasia", "note": "Catatanmarkarahasia", "findings": "Temuanmarkarahasia",
+    "action_taken": "Tindakanmarkarahasia", "staff name": "Stafmarkarahasia", "staff file": "berkasstafmarka.png",
+    "field photo GPS": "GPSMARKARAHASIA",
+}
+# Each action on the way, with that text; at `accept` the Operator records a NIK and an address the channel never sent.
+MARKED_ACTIONS = {
+    "accept": {"note": INTERNAL["note"]}, "forward": {"note": INTERNAL["note"]}, "submit_draft": {"draft": INTERNAL["draft"]},
+    "confirm": {"note": INTERNAL["note"]}, "assign": {"note": INTERNAL["note"]}, "handle": {"note": INTERNAL["note"]},
+    "report": {"findings": INTERNAL["findings"], "action_taken": INTERNAL["action_taken"], "result": FieldResult.WARNED},
+    "acknowledge": {"note": INTERNAL["note"]}, "informed": {"note": INTERNAL["note"]},
+}
+CHANNEL_SENDS = ("name", "phone")
+FIELD_STATES = ("field_check", "dispatch", "dispatch_assigned", "reporting", "head_review", "notification", "closed")
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde\x00\x00"
        b"\x00\x0cIDATx\x9cc\xf8\xcf\xc0\x00\x00\x03\x01\x01\x00\xc9\xfe\x92\xef\x00\x00\x00\x00IEND\xaeB`\x82")
 
@@ -54,6 +73,8 @@ class World:
     complaints: dict = field(default_factory=dict)  # (state, variant) -> Complaint
     reporters: dict = field(default_factory=dict)  # complaint pk -> Reporter
     channel_complaint: Complaint | None = None
+    channel_complaints: dict = field(default_factory=dict)  # state -> the channel's own complaint, walked there
+    channel_sent: dict = field(default_factory=dict)  # complaint pk -> the reporter fields the channel sent
     objects: dict = field(default_factory=dict)  # other things routes point at
 
 
@@ -107,6 +128,7 @@ def _build(media) -> World:
                               file=ContentFile(PNG, name="matrix.png"))
     world.channel_complaint = own
     world.reporters[own.pk] = reporter
+    world.channel_sent[own.pk] = set(reporter.fields())
     # What the non-complaint routes point at.
     conversation = Conversation.objects.create(channel=channel, sender_id="62811", sender_name="Warga")
     media_path = "channel-media/matrixmedia.png"
@@ -121,6 +143,7 @@ def _build(media) -> World:
         channel=channel, conversation=conversation, kind=OutboundKind.REPLY, recipient="62811", body="Balasan",
         status=OutboundStatus.DEAD,
     )
+    webhook_endpoint = WebhookEndpoint.objects.create(channel=channel, url="https://mitra.example/hooks", secret="whsec_dGVzdA==")
     shift = Shift.objects.order_by("pk").first()
     roster = RosterEntry.objects.create(team=teams["trc-paringin"], member=users[Role.TRC], date=own.created_at.date(),
                                         shift=shift, created_by=users[Role.KABID])
@@ -131,12 +154,46 @@ def _build(media) -> World:
     )
     photo = FieldLogPhoto.objects.create(entry=entry, content_type="image/png", size=len(PNG), uploaded_by=users[Role.TRC],
                                          file=ContentFile(PNG, name="log.png"), created_at=own.created_at)
+    _channel_complaints(world, teams, index)
     closed = world.complaints[("closed", "normal")]
     world.objects = {
-        "conversation": conversation, "message": message, "dead": dead, "roster": roster, "entry": entry, "photo": photo,
+        "conversation": conversation, "message": message, "dead": dead, "webhook_endpoint": webhook_endpoint,
+        "roster": roster, "entry": entry, "photo": photo,
         "receipt_token": receipt_token(closed.code), "feedback_token": feedback_token(closed.code),
     }
     return world
+
+
+def _channel_complaints(world: World, teams: dict, index: int) -> None:
+    """The channel's own complaint in every state, filed with the reporter's name and phone, walked there by staff
+    whose notes, draft and field report are marked; with the channel's photo, a staff file and (from the field check
+    on) a field photo that keeps its GPS position. Filed after the channel's webhook exists, so its events go out."""
+    from roles.principals import ChannelPrincipal
+
+    users, principal = world.users, ChannelPrincipal(world.channel)
+    for user in users.values():
+        user.last_name = INTERNAL["staff name"]
+        user.save(update_fields=["last_name"])
+    for state in STATE_KEYS:
+        index += 1
+        reporter = _reporter(index)
+        marked = {**MARKED_ACTIONS, "accept": {**MARKED_ACTIONS["accept"], "reporter_nik": reporter.nik,
+                                               "reporter_address": reporter.address}}
+        complaint = make_complaint_in(
+            state, users, district=District.objects.get(slug="paringin"), category=Category.objects.get(slug="keributan"),
+            team=teams["trc-paringin"], reporter=ReporterInput(**{name: reporter.fields()[name] for name in CHANNEL_SENDS}),
+            by=principal, action_data=marked, external_ref=f"matrix-{state}",
+        )
+        store_attachments(user=principal, complaint=complaint, kind=AttachmentKind.EVIDENCE,
+                          uploads=[SimpleUploadedFile("dari-bot.png", PNG)])
+        store_attachments(user=users[Role.OPERATOR], complaint=complaint, kind=AttachmentKind.EVIDENCE,
+                          uploads=[SimpleUploadedFile(INTERNAL["staff file"], PNG)])
+        if state in FIELD_STATES:
+            store_attachments(user=users[Role.TRC], complaint=complaint, kind=AttachmentKind.FIELD_PHOTO,
+                              uploads=[SimpleUploadedFile("lapangan.jpg", jpeg_with_gps(INTERNAL["field photo GPS"]))])
+        world.channel_complaints[state] = Complaint.objects.get(pk=complaint.pk)
+        world.reporters[complaint.pk] = reporter
+        world.channel_sent[complaint.pk] = set(CHANNEL_SENDS)
 
 
 @pytest.fixture(scope="module")

@@ -3,6 +3,10 @@ another post and of headquarters) x a complaint in every state (three reporter v
 one DESIGN.md section 3 (and, for pages it is silent on, the README's page table) allows, and no reporter marker
 appears in a raw response body where the role may not see it.
 
+The channel is on every row, field by field (DESIGN section 3, last row; issue 14): it gets its own complaints (in
+every state too) only as the channel view, so no body it receives holds a marker of what only staff may read, and
+its complaints' JSON holds only the channel view's fields; of the reporter it gets back only the fields it sent.
+
 The URL patterns are enumerated from the resolver, so a new page without an entry in ROUTES fails
 `test_every_route_has_an_entry`. The expectations are written here, independently of roles/policy.py: visibility
 from tests.helpers.sees (DESIGN section 3), actions from the workflow table (data), reporter masking from DESIGN's
@@ -29,7 +33,7 @@ from complaints.models import Complaint
 from complaints.workflow import Status, find_transition, roles_for_action
 from roles.roles import Role
 from tests.helpers import sees
-from tests.permission_matrix.conftest import PNG, ROLES, USER_KEY, VARIANTS
+from tests.permission_matrix.conftest import INTERNAL, PNG, ROLES, USER_KEY, VARIANTS
 from tests.test_workflow_matrix import VALID_DATA
 
 pytestmark = pytest.mark.django_db
@@ -59,6 +63,9 @@ def visible(world, who: str, complaint: Complaint) -> bool:
 
 def shown_fields(world, who: str, complaint: Complaint) -> set[str]:
     """The reporter fields `who` may see of `complaint` wherever it appears."""
+    if who == "channel" and visible(world, who, complaint):
+        # What it sent itself, which it holds anyway; nothing once the reporter is confidential.
+        return set() if complaint.is_confidential else set(world.channel_sent.get(complaint.pk, ()))
     if who in ("anonymous", "channel") or not visible(world, who, complaint):
         return set()
     if who in ("operator", "kepala"):
@@ -98,7 +105,65 @@ def forbidden_markers(world, who: str) -> list[tuple[bytes, str]]:
 
 
 def leaks(world, who: str, content: bytes) -> list[str]:
-    return [label for marker, label in forbidden_markers(world, who) if marker in content]
+    found = [label for marker, label in forbidden_markers(world, who) if marker in content]
+    if who == "channel":
+        found += internal_leaks(world, content)
+    return found
+
+
+_INTERNAL: list[tuple[bytes, str]] = []
+
+
+def internal_markers(world) -> list[tuple[bytes, str]]:
+    """What only staff may read of the channel's complaints: the planted text, staff names, teams (slugs, names, group
+    names), group ids (the `grants` of events), and the address of every file on them the channel did not send."""
+    if not _INTERNAL:
+        markers = [(value.encode(), label) for label, value in INTERNAL.items()]
+        markers += [(b"trc-", "team slug"), (b"Trc Paringin", "team name"), (b'"grants"', "group ids")]
+        for complaint in world.channel_complaints.values():
+            for attachment in complaint.attachments.exclude(uploaded_by__isnull=True, kind="evidence"):
+                markers.append((f"{complaint.code}/attachments/{attachment.pk}/".encode(), f"url of {attachment.kind}"))
+        _INTERNAL.extend(markers)
+    return _INTERNAL
+
+
+def internal_leaks(world, content: bytes) -> list[str]:
+    return [label for marker, label in internal_markers(world) if marker in content]
+
+
+# The channel view of a complaint, written out here independently of channels/complaint_view.py.
+CHANNEL_VIEW_FIELDS = {
+    "code", "category", "district", "received_at", "status", "status_label", "step", "total_steps", "closed_at",
+    "outcome", "outcome_label", "result", "referred_to", "answer", "timeline", "feedback_open", "feedback",
+    "external_ref", "channel_kind", "submitted", "attachments", "messages",
+}
+CHANNEL_SUBMITTED_FIELDS = {"category", "district", "village", "description", "address", "latitude", "longitude", "incident_at",
+                            "reporter"}
+CHANNEL_STEP_FIELDS = {"status", "label", "step", "at"}
+CHANNEL_ATTACHMENT_FIELDS = {"id", "kind", "content_type", "size", "original_name", "url", "created_at"}
+
+
+def _complaint_fields(body: dict) -> list[str]:
+    wrong = sorted(set(body) ^ CHANNEL_VIEW_FIELDS)
+    if isinstance(body.get("submitted"), dict):
+        wrong += [f"submitted.{name}" for name in sorted(set(body["submitted"]) ^ CHANNEL_SUBMITTED_FIELDS)]
+    wrong += [f"timeline.{name}" for step in body.get("timeline") or () for name in sorted(set(step) ^ CHANNEL_STEP_FIELDS)]
+    wrong += [f"attachments.{name}" for item in body.get("attachments") or () for name in sorted(set(item) ^ CHANNEL_ATTACHMENT_FIELDS)]
+    return wrong
+
+
+# The channel's JSON shape on each route that returns its complaints, field by field (the other rows return no
+# complaint: their bodies are held to the markers only).
+CHANNEL_SHAPES: dict[str, Callable[[object], list[str]]] = {
+    "api/v1/complaints/": lambda body: [name for row in body["results"] for name in _complaint_fields(row)],
+    "api/v1/complaints/#POST": _complaint_fields,
+    "api/v1/complaints/<str:code>/": _complaint_fields,
+    "api/v1/complaints/<str:code>/events/": lambda body: [
+        name for step in body["results"] for name in sorted(set(step) ^ CHANNEL_STEP_FIELDS)],
+    "api/v1/complaints/<str:code>/attachments/": lambda body: [
+        name for item in body for name in sorted(set(item) ^ CHANNEL_ATTACHMENT_FIELDS)],
+    "api/v1/complaints/<str:code>/attachments/#POST": lambda body: sorted(set(body) ^ CHANNEL_ATTACHMENT_FIELDS),
+}
 
 
 # --- the expectations ---------------------------------------------------------------------------------------------
@@ -147,6 +212,24 @@ def api_complaint(ok=200) -> Callable:
         return ok if visible(world, who, complaint) else 404
 
     return expect
+
+
+def _staff_file(complaint):
+    """A file on the complaint the channel did not send: the field photo, else a staff member's (else the first)."""
+    attachments = complaint.attachments.order_by("-kind", "-id")  # field_photo sorts after evidence
+    return attachments.exclude(uploaded_by__isnull=True, kind="evidence").first() or attachments.last()
+
+
+def staff_file(world, complaint) -> dict:
+    return {"code": complaint.code, "pk": _staff_file(complaint).pk}
+
+
+def staff_file_expect(world, who, complaint):
+    # Staff open any file of a case they see; a channel only what came in through it (DESIGN section 3, last row).
+    chosen = _staff_file(complaint)
+    if who == "channel" and (chosen.uploaded_by_id is not None or chosen.kind != "evidence"):
+        return 404
+    return api_complaint()(world, who, complaint)
 
 
 def portal_complaint(ok=200) -> Callable:
@@ -240,7 +323,10 @@ def log_correction(world, who, complaint=None):
 
 
 def feedback(world, who, complaint):
-    # Anyone holding the code rates, once the outcome is decided (step 8 or closed); before that 409.
+    # The tracking code alone rates nothing (403): only the reporter's signed link (tests/public/test_feedback.py)
+    # or the reporter's channel with its key, once the outcome is decided (step 8 or closed); before that 409.
+    if who != "channel" or complaint.channel_id != world.channel.pk:
+        return 403
     return 201 if complaint.status in (Status.NOTIFICATION, Status.CLOSED) else 409
 
 
@@ -284,6 +370,10 @@ def new_complaint(world, complaint=None):
     return json.dumps({"category": "keributan", "district": "paringin", "description": "Dari matriks.", "anonymous": True})
 
 
+def webhook_endpoint(world, complaint=None):
+    return {"pk": world.objects["webhook_endpoint"].pk}
+
+
 def new_message(world, complaint=None):
     return json.dumps({"external_id": "matrix-new", "sender": {"id": "62899"}, "text": "Halo",
                        "sent_at": "2026-11-23T21:14:00+08:00"})
@@ -308,6 +398,8 @@ ROUTES: dict[str, Route] = {
                                                             complaints="normal"),
     "api/v1/complaints/<str:code>/attachments/<int:pk>/": Route(
         api_complaint(), params=lambda w, c: {"code": c.code, "pk": c.attachments.first().pk}, complaints="normal"),
+    "api/v1/complaints/<str:code>/attachments/<int:pk>/#staff_file": Route(staff_file_expect, params=staff_file,
+                                                                           complaints="normal"),
     **{
         f"api/v1/complaints/<str:code>/actions/{action}/": Route(
             api_action(action), "POST", params=code, data=valid_action_data(action), complaints="normal",
@@ -316,10 +408,19 @@ ROUTES: dict[str, Route] = {
     },
     "api/v1/queue/": Route(api(STAFF)),
     "api/v1/channel/messages/": Route(api(("channel",), ok=201), "POST", data=new_message, content_type="application/json"),
+    # A channel manages its own webhook endpoints; staff use the admin (roles/policy.may_manage_webhooks).
+    "api/v1/channel/webhooks/": Route(api(("channel",))),
+    "api/v1/channel/webhooks/<int:pk>/": Route(api(("channel",)), params=webhook_endpoint),
+    "api/v1/channel/webhooks/<int:pk>/#DELETE": Route(api(("channel",), ok=204), "DELETE", params=webhook_endpoint,
+                                                      content_type="application/json"),
+    "api/v1/channel/webhooks/<int:pk>/test/": Route(api(("channel",), ok=202), "POST", params=webhook_endpoint,
+                                                    content_type="application/json"),
+    "api/v1/channel/webhooks/<int:pk>/rotate-secret/": Route(api(("channel",)), "POST", params=webhook_endpoint,
+                                                             content_type="application/json"),
     "api/v1/districts/": Route(api((*STAFF, "channel"))),
     "api/v1/villages/": Route(api((*STAFF, "channel"))),
     "api/v1/categories/": Route(api((*STAFF, "channel"))),
-    "api/v1/teams/": Route(api((*STAFF, "channel"))),
+    "api/v1/teams/": Route(api(STAFF)),  # a channel is never told about teams
     "api/v1/workflow/": Route(everyone()),
     "api/v1/me/": Route(api((*STAFF, "channel"))),
     "api/v1/auth/token/": Route(api(STAFF)),
@@ -496,7 +597,7 @@ def _complaints(world, which: str) -> list[Complaint | None]:
         return [None]
     variants = VARIANTS if which == "all" else ("normal",)
     rows = [world.complaints[(state, variant)] for (state, variant) in world.complaints if variant in variants]
-    return [*rows, world.channel_complaint]
+    return [*rows, world.channel_complaint, *world.channel_complaints.values()]
 
 
 def _matches(expected, response) -> bool:
@@ -517,7 +618,7 @@ def _call(route: Route, client: Client, headers: dict, path: str, world, complai
             response = client.post(path, data, **headers)
         else:
             body = json.dumps(data) if isinstance(data, dict) else data
-            response = client.generic("POST", path, body, content_type=route.content_type, **headers)
+            response = client.generic(route.method, path, body, content_type=route.content_type, **headers)
         readable(response)  # a streamed body is read while the rows are still there
         transaction.set_rollback(True)
     return response
@@ -555,7 +656,11 @@ def test_matrix(world, clients, key, _quiet):
                 problems.append(f"{route.method} {path} as {who} [{state}]: {response.status_code}, expected {expected}")
             leaked = leaks(world, who, readable(response))
             if leaked:
-                problems.append(f"{route.method} {path} as {who} [{state}]: reporter data {leaked}")
+                problems.append(f"{route.method} {path} as {who} [{state}]: reporter or internal data {leaked}")
+            if who == "channel" and key in CHANNEL_SHAPES and 200 <= response.status_code < 300:
+                outside = CHANNEL_SHAPES[key](response.json())
+                if outside:
+                    problems.append(f"{route.method} {path} as channel [{state}]: fields outside the channel view {outside}")
     assert problems == [], "\n".join(problems[:300]) + f"\n({len(problems)} in all)"
 
 
@@ -570,3 +675,33 @@ def test_the_marker_check_is_not_vacuous(world, clients):
         page = client.get(f"/cases/{complaint.code}/").content
         assert (reporter.name.encode() in page) is shown, who
     assert leaks(world, "kabid", reporter.nik.encode()) == [f"{complaint.code}.nik"]
+
+
+def test_the_channel_checks_are_not_vacuous(world, clients):
+    """Staff do read what the channel may not, on the same complaints; the channel reads back what it sent."""
+    complaint = world.channel_complaints["closed"]
+    staff, headers = clients["kepala"]
+    base = f"/api/v1/complaints/{complaint.code}/"
+    seen = readable(staff.get(base, **headers)) + readable(staff.get(base + "events/", **headers))
+    seen += readable(staff.get(base + "attachments/", **headers))
+    photo = complaint.attachments.get(kind="field_photo")
+    seen += readable(staff.get(f"{base}attachments/{photo.pk}/", **headers))
+    assert set(internal_leaks(world, seen)) >= {*INTERNAL, "team slug", "group ids", "url of field_photo"} - {"staff file"}
+    channel, headers = clients["channel"]
+    body = channel.get(base, **headers).content
+    reporter = world.reporters[complaint.pk]
+    assert reporter.name.encode() in body and reporter.phone.encode() in body
+    assert reporter.nik.encode() not in body and reporter.address.encode() not in body  # the Operator recorded those
+
+
+def test_the_channels_webhooks_carry_only_the_channel_view(world):
+    from channels.models import OutboundKind, OutboundMessage
+
+    own = [*world.channel_complaints.values(), world.channel_complaint]
+    payloads = list(OutboundMessage.objects.filter(kind=OutboundKind.WEBHOOK, complaint__in=own).values_list("payload", flat=True))
+    assert len(payloads) >= len(own) + 8  # created, and each change of status on the way to closed
+    for payload in payloads:
+        content = json.dumps(payload, ensure_ascii=False).encode()
+        assert set(payload["data"]) < CHANNEL_VIEW_FIELDS
+        assert internal_leaks(world, content) == [], payload
+        assert leaks(world, "channel", content) == [], payload

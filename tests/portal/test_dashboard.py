@@ -143,12 +143,13 @@ def test_a_fixed_number_of_queries_with_3_or_30_complaints(portal_as, complaint_
 
 
 def test_reporter_satisfaction_is_the_hand_computed_average_of_cases_closed_in_the_period(portal_as, complaint_in):
+    from public.links import feedback_token
     from public.services import leave_feedback
 
     closed = [complaint_in(Status.CLOSED) for _ in range(3)]
     complaint_in(Status.SCREENING)
-    leave_feedback(complaint=closed[0], rating=5, comment="Cepat ditangani.")
-    leave_feedback(complaint=closed[1], rating=2)
+    leave_feedback(complaint=closed[0], rating=5, comment="Cepat ditangani.", token=feedback_token(closed[0].code))
+    leave_feedback(complaint=closed[1], rating=2, token=feedback_token(closed[1].code))
     response = portal_as(Role.KEPALA).get("/dashboard/")
     text = text_of(response)
     # (5 + 2) / 2 = 3.50; two of the three cases closed in the period were rated.

@@ -7,11 +7,13 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import ImageFile
 
 from complaints.models import Attachment, Channel, ChannelKind, Complaint, ComplaintEvent, Reporter, Village
 from complaints.workflow import Status
 from public import antispam
 from public.links import code_from_receipt_token
+from tests.imagefiles import bomb_png
 from tests.public.conftest import png
 
 pytestmark = pytest.mark.django_db
@@ -148,6 +150,25 @@ def test_a_photo_too_large_is_413(client, form, settings):
 def test_too_many_photos_are_refused(client, form, settings):
     response = client.post("/lapor/", {**form(), "photos": [png(f"{n}.png") for n in range(6)]})
     assert response.status_code == 422 and "Paling banyak 5 berkas." in response.content.decode()
+    assert nothing_stored(Path(settings.MEDIA_ROOT))
+
+
+def test_an_image_bomb_is_refused_from_its_header(client, form, settings, monkeypatch):
+    # 389 KB on disk, 7070 x 7070 x 16-bit RGBA: 200 MB once decoded. Decoding it at all fails this test.
+    def refuse(self, *args, **kwargs):
+        raise AssertionError("decoded")
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", refuse)
+    response = client.post("/lapor/", {**form(), "photos": [png("baik.png"), bomb_png()]})
+    assert response.status_code == 422
+    assert "Gambar bom.png terlalu besar untuk diolah (7070 × 7070 piksel)" in response.content.decode()
+    assert nothing_stored(Path(settings.MEDIA_ROOT))
+
+
+def test_the_number_of_photos_follows_the_setting(client, form, settings):
+    settings.TRECKK_MAX_FILES_PER_REQUEST = 2
+    response = client.post("/lapor/", {**form(), "photos": [png(f"{n}.png") for n in range(3)]})
+    assert response.status_code == 422 and "Paling banyak 2 berkas." in response.content.decode()
     assert nothing_stored(Path(settings.MEDIA_ROOT))
 
 

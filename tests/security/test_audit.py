@@ -100,7 +100,7 @@ def test_api_read_with_unmasked_reporter_is_recorded_masked_is_not(users, compla
     assert entries(AuditKind.REPORTER_READ) == []
     assert api_as(Role.OPERATOR).get(f"/api/v1/complaints/{complaint.code}/").status_code == 200
     read, = entries(AuditKind.REPORTER_READ)
-    assert read.username == "operator" and read.detail["complaint"] == complaint.code
+    assert read.username == "operator" and read.detail["complaints"] == [complaint.code]
     assert "name" in read.detail["fields"] and "phone" in read.detail["fields"]
 
 
