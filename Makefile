@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run worker bench bench-export volume faults backup test test-browser screenshots lint openapi openapi-check ci clean demo
+.PHONY: run worker bench bench-export volume faults backup test test-browser test-client screenshots lint openapi openapi-check openapi-lint ci clean demo
 
 $(STAMP): requirements/base.txt requirements/dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -57,7 +57,12 @@ worker: $(STAMP)
 
 ## test: the whole test suite but the browser tests (SQLite by default; set DATABASE_URL for PostgreSQL)
 test: $(STAMP)
-	DEBUG=1 $(BIN)/pytest -q -m "not browser and not fuzz"
+	DEBUG=1 $(BIN)/pytest -q -m "not browser and not fuzz and not client"
+
+## test-client: generate a Python client from openapi.yaml with openapi-python-client, as an integrator would, and
+## walk one complaint through the whole SOP with it against a live server, logged in as each role in turn
+test-client: $(STAMP)
+	DEBUG=1 $(BIN)/pytest -q -m client -p no:logging tests/client
 
 ## fuzz: schemathesis against openapi.yaml on a live server (stateless and stateful, as the Operator and as a channel,
 ## FUZZ_EXAMPLES=10 per operation and phase): no 5xx, every answer as the schema documents it; about 2 minutes
@@ -87,6 +92,18 @@ openapi: $(STAMP)
 openapi-check: $(STAMP)
 	DEBUG=1 $(BIN)/python manage.py spectacular --validate --fail-on-warn --file $(VENV)/openapi.check.yaml
 	cmp -s $(VENV)/openapi.check.yaml openapi.yaml || (echo "openapi.yaml is out of date: run 'make openapi' and commit it." && exit 1)
+
+## openapi-lint: openapi.yaml through openapi-spec-validator and Redocly CLI's recommended ruleset (pinned in
+## tools/openapi-lint/package.json; tools/openapi-lint/redocly.yaml switches off style-only rules, each with its reason)
+REDOCLY := tools/openapi-lint/node_modules/.bin/redocly
+openapi-lint: $(STAMP) $(REDOCLY)
+	$(BIN)/openapi-spec-validator openapi.yaml
+	REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true $(REDOCLY) lint openapi.yaml --config tools/openapi-lint/redocly.yaml
+
+# npm ci installs exactly package-lock.json; tools/openapi-lint/.npmrc keeps registry addresses out of the lock.
+$(REDOCLY): tools/openapi-lint/package.json tools/openapi-lint/package-lock.json
+	cd tools/openapi-lint && npm ci --no-audit --no-fund
+	touch $@
 
 ## messages: update the English catalog (locale/en/LC_MESSAGES/django.po) from the code and compile it;
 ## then translate every new or fuzzy entry, run it again, and commit both django.po and django.mo
