@@ -86,9 +86,10 @@ _MORE_ACTION_BODIES = {
 
 
 def action_examples(action: str) -> list[OpenApiExample]:
-    return [OpenApiExample(f"{action} request", value=_ACTION_BODIES[action], request_only=True)] + [
-        OpenApiExample(name, value=body, request_only=True) for name, body in _MORE_ACTION_BODIES.get(action, [])
-    ]
+    """The written examples of an action's body; a step added to the workflow table has none until one is written
+    (its schema still describes it, and tests/test_openapi_contract.py checks every example against it)."""
+    bodies = ([(f"{action} request", _ACTION_BODIES[action])] if action in _ACTION_BODIES else []) + _MORE_ACTION_BODIES.get(action, [])
+    return [OpenApiExample(name, value=body, request_only=True) for name, body in bodies]
 
 DISTRICTS = OpenApiExample(
     "Kecamatan", response_only=True,

@@ -18,18 +18,19 @@ from channels.sp4n_lapor import pushes as _lapor_pushes  # noqa: F401  (connects
 from channels.webhooks import endpoints_for, queue_event
 from complaints.models import ChannelKind, Complaint
 from complaints.signals import complaint_submitted, complaint_transitioned
-from complaints.workflow import Status
+from complaints.workflow import Outcome, ReporterNotice, Status, find_transition
 
 # Channels where we write to the citizen ourselves; others (API, web, LAPOR) get webhooks and relay.
 MESSAGING_KINDS = (ChannelKind.WHATSAPP, ChannelKind.TELEGRAM)
 
-# Which reporter message a transition sends, by action.
-REPORTER_MESSAGES = {
-    "return": (OutboundKind.RETURNED, texts.returned),
-    "answer": (OutboundKind.OUTCOME, texts.answered),
-    "acknowledge": (OutboundKind.OUTCOME, texts.outcome),
-    "mark_duplicate": (OutboundKind.RETURNED, texts.merged),
+# The words and the outbox kind of each notice the workflow table names (Transition.notice).
+NOTICE_MESSAGES = {
+    ReporterNotice.RETURNED: (OutboundKind.RETURNED, texts.returned),
+    ReporterNotice.ANSWERED: (OutboundKind.OUTCOME, texts.answered),
+    ReporterNotice.OUTCOME: (OutboundKind.OUTCOME, texts.outcome),
+    ReporterNotice.MERGED: (OutboundKind.RETURNED, texts.merged),
 }
+assert set(NOTICE_MESSAGES) == set(ReporterNotice), "a notice of the workflow table without its words"
 
 
 def reporter_conversations(complaint: Complaint):
@@ -77,10 +78,11 @@ def on_submitted(sender, complaint: Complaint, user, **kwargs) -> None:
 
 @receiver(complaint_transitioned, dispatch_uid="channels-transitioned")
 def on_transitioned(sender, complaint: Complaint, action: str, from_status: str, user, **kwargs) -> None:
-    if action in REPORTER_MESSAGES and complaint.status in (Status.CLOSED, Status.NOTIFICATION):
-        kind, text = REPORTER_MESSAGES[action]
+    rule = find_transition(action, from_status)
+    if rule is not None and rule.notice is not None:
+        kind, text = NOTICE_MESSAGES[rule.notice]
         message_reporter(complaint, kind, text(complaint), user=user)
-    if complaint.status == Status.CLOSED and action != "mark_duplicate":
+    if complaint.status == Status.CLOSED and complaint.outcome != Outcome.DUPLICATE:
         # The reporters of its duplicates learn how the incident they reported ended.
         for duplicate in complaint.duplicates.all():
             message_reporter(duplicate, OutboundKind.OUTCOME, texts.duplicate_outcome(duplicate, complaint), user=user)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from complaints import dates
 from complaints.models import Complaint, FieldResult, KnowledgeAnswer, Team
 from complaints.models.reporter import nik_validator, phone_validator
-from complaints.workflow import Field, ReturnReason, Transition, fields_for_action
+from complaints.workflow import Action, Field, ReturnReason, Transition, fields_for_action
 
 TEXT_LIMIT = 4000
 
@@ -191,14 +191,16 @@ def _check_answer(form: ActionForm, cleaned: dict) -> None:
         form.add_error(Field.ANSWER, _("Tulis jawaban atau pilih dari basis pengetahuan."))
 
 
-CROSS_FIELD_CHECKS: dict[str, Callable[[ActionForm, dict], None]] = {
-    "answer": _check_answer,
-    "mark_duplicate": _check_duplicate,
-    "accept": _check_accept,
-    "return": _check_return,
-    "assign": _check_team_change,
-    "reassign": _check_team_change,
+# Checks across an action's inputs, by the table's own names (a key that is not an Action fails at import).
+CROSS_FIELD_CHECKS: dict[Action, Callable[[ActionForm, dict], None]] = {
+    Action.ANSWER: _check_answer,
+    Action.MARK_DUPLICATE: _check_duplicate,
+    Action.ACCEPT: _check_accept,
+    Action.RETURN: _check_return,
+    Action.ASSIGN: _check_team_change,
+    Action.REASSIGN: _check_team_change,
 }
+assert all(isinstance(action, Action) for action in CROSS_FIELD_CHECKS)
 
 
 def action_field_names(action: str) -> tuple[str, ...]:

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from complaints.models import Complaint, ComplaintEvent, StaffNotification, Team
-from complaints.workflow import OWNER_OF, Status
+from complaints.workflow import ASSIGNED_STATUSES, Status, owner_condition
 from roles.policy import visible_complaints
 from roles.principals import user_roles
 from roles.roles import Role
@@ -24,14 +24,9 @@ def complaint_list(user, relations: tuple[str, ...] = LIST_RELATIONS) -> QuerySe
 
 
 def role_queue_condition(role: Role) -> Q:
-    """Whose turn it is, per DESIGN.md section 3; a dispatch case is the Kabid's until a team is assigned."""
-    condition = Q(status__in=[s for s, owner in OWNER_OF.items() if owner == role and s != Status.DISPATCH])
-    if role == Role.KABID:
-        condition |= Q(status=Status.DISPATCH, assigned_team__isnull=True)
-    if role == Role.TRC:
-        # Visibility already limits TRC to its own rows; an assigned dispatch case is the team's to act on.
-        condition |= Q(status=Status.DISPATCH, assigned_team__isnull=False)
-    return condition
+    """The cases whose turn is `role`'s (complaints.workflow.current_owner). Visibility then narrows TRC to its own
+    team's rows."""
+    return owner_condition(role)
 
 
 def queue_condition(roles: frozenset[Role]) -> Q:
@@ -88,7 +83,6 @@ def events_prefetch() -> Prefetch:
     return Prefetch("events", queryset=ComplaintEvent.objects.select_related("actor").order_by("created_at", "id"))
 
 
-ASSIGNED_STATUSES = (Status.DISPATCH, Status.REPORTING)
 BOARD_ROWS_PER_TEAM = 25
 
 

@@ -53,7 +53,18 @@ from complaints.models.complaint import TRACKING_ALPHABET, TRACKING_GROUP
 from complaints.models.taxonomy import ComplaintKind
 from complaints.sla import step_window
 from complaints.step_spans import TimelineEvent, bucket_of, roll_up_step_days, spans_of
-from complaints.workflow import STEP_OF, Outcome, Program, ReturnReason, Status
+from complaints.workflow import (
+    OWNER_OF,
+    STEP_OF,
+    TEAM_HOLDS,
+    Outcome,
+    Program,
+    ReturnReason,
+    Status,
+    TeamHold,
+    outcome_after_field,
+    owner_for,
+)
 from roles.grants import TEAM_PERMISSION_CODENAMES
 from roles.roles import SUPERIOR, Role
 from roles.setup import SYSTEM_USERNAME, system_user
@@ -458,9 +469,10 @@ class Generator:
 
     def _owning_teams(self, state: _State) -> list[TeamInfo]:
         """The teams `roles.grants.teams_owning` names for this state."""
-        if state.status == S.FIELD_CHECK:
+        hold = TEAM_HOLDS.get(state.status)
+        if hold == TeamHold.POST:
             return [self.c.teams[t] for t in self.c.post_of_district[state.district_id]]
-        if state.status in (S.DISPATCH, S.REPORTING) and state.team is not None:
+        if hold == TeamHold.ASSIGNED and state.team is not None:
             return [state.team]
         return []
 
@@ -470,7 +482,7 @@ class Generator:
         batch.add(SlaBreach, (breach_id, state.complaint_id, str(state.status), due_at, detected))
         state.event("sla_breach", None, "", state.status, at=detected,
                     payload={"step": STEP_OF[state.status], "due_at": _dt(due_at).isoformat()})
-        owner = Role.TRC if state.status == S.DISPATCH and state.team is not None else _OWNER[state.status]
+        owner = owner_for(state.status, state.team is not None)
         recipients: dict[int, bool] = dict.fromkeys(self._people(owner, state), False)
         superior = SUPERIOR.get(owner)
         if superior is not None:
@@ -510,7 +522,7 @@ class Generator:
             """One action at time `at`, as perform_action records it (with the grant changes it caused)."""
             state.at = at
             old_status = state.status
-            if old_status in TEAM_STEPS or to in TEAM_STEPS:
+            if old_status in TEAM_HOLDS or to in TEAM_HOLDS:
                 before = self._owning_teams(state)
                 state.status = to
                 if team is not False:
@@ -536,7 +548,7 @@ class Generator:
         def give_back(at: float) -> None:
             reason = _pick(rng, list(ReturnReason))
             state.return_reason = str(reason)
-            owner = _OWNER[state.status]
+            owner = OWNER_OF[state.status]
             if reason == ReturnReason.NOT_AUTHORITY:
                 state.referred_to = _pick(rng, AGENCIES)
                 close("return", owner, Outcome.REFERRED, at, payload={"reason": str(reason), "agency": state.referred_to})
@@ -655,18 +667,9 @@ class Generator:
         if target == "notification":
             return
         end = finish_step()
-        state.outcome = Outcome.UNFOUNDED if state.field_unable else Outcome.RESOLVED
+        state.outcome = outcome_after_field(state.field_unable)
         move("informed", Role.OPERATOR, S.CLOSED, end, payload={"outcome": str(state.outcome)},
              note="Pelapor dihubungi lewat telepon.")
-
-
-# Only in these steps does a team hold grants (roles.grants.teams_owning).
-TEAM_STEPS = frozenset({S.FIELD_CHECK, S.DISPATCH, S.REPORTING})
-
-_OWNER = {
-    S.SUBMITTED: Role.OPERATOR, S.SCREENING: Role.OPERATOR, S.VERIFICATION: Role.KASI, S.FIELD_CHECK: Role.TRC,
-    S.DISPATCH: Role.KABID, S.REPORTING: Role.TRC, S.HEAD_REVIEW: Role.KEPALA, S.NOTIFICATION: Role.OPERATOR,
-}
 
 
 @dataclass

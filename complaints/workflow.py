@@ -80,6 +80,37 @@ class Field(StrEnum):
     DUPLICATE_OF = "duplicate_of"
 
 
+class Action(StrEnum):
+    """Every workflow action by name: API paths, portal forms, events and the effects registry use these."""
+
+    ACCEPT = "accept"
+    FORWARD = "forward"
+    RETURN = "return"
+    MARK_DUPLICATE = "mark_duplicate"
+    ANSWER = "answer"
+    SUBMIT_DRAFT = "submit_draft"
+    CONFIRM = "confirm"
+    REFUTE = "refute"
+    ASSIGN = "assign"
+    REASSIGN = "reassign"
+    ARRIVE = "arrive"
+    HANDLE = "handle"
+    UNABLE = "unable"
+    REPORT = "report"
+    ENDORSE = "endorse"
+    ACKNOWLEDGE = "acknowledge"
+    INFORMED = "informed"
+
+
+class ReporterNotice(StrEnum):
+    """The message the reporter gets when a transition is taken; channels/notifications.py words each one."""
+
+    RETURNED = "returned"  # not taken up, with the reason (or the agency it was referred to)
+    ANSWERED = "answered"  # the answer to an information request
+    OUTCOME = "outcome"  # how the case ended in the field
+    MERGED = "merged"  # the same incident is handled as another case
+
+
 Guard = Callable[["Complaint"], bool]
 
 
@@ -119,6 +150,12 @@ class Transition:
     # TRC actions act on a specific row: the acting user's team must hold `change` on it.
     needs_row_grant: bool = False
     description: str = ""
+    # The action writes fields of the case beyond its status and note: complaints.services.effects has its effect
+    # (checked both ways when that module loads, so an action can neither lose its effect nor gain a stray one).
+    writes: bool = False
+    # Sends the case back or out rather than on: the portal draws its button as a warning.
+    setback: bool = False
+    notice: ReporterNotice | None = None
 
     @property
     def fields(self) -> tuple[Field, ...]:
@@ -142,31 +179,34 @@ _REPORTER_FIELDS = (
 
 TRANSITIONS: tuple[Transition, ...] = (
     Transition(
-        "accept", _("Terima dan verifikasi"), S.SUBMITTED, S.SCREENING, frozenset({Role.OPERATOR}),
-        optional=(*_REPORTER_FIELDS, Field.NOTE),
+        Action.ACCEPT, _("Terima dan verifikasi"), S.SUBMITTED, S.SCREENING, frozenset({Role.OPERATOR}),
+        optional=(*_REPORTER_FIELDS, Field.NOTE), writes=True,
         description="Step 1: the Operator checks the report and records the reporter (or marks it anonymous).",
     ),
     Transition(
-        "forward", _("Teruskan ke Kasi/Kasubag"), S.SCREENING, S.VERIFICATION, frozenset({Role.OPERATOR}),
+        Action.FORWARD, _("Teruskan ke Kasi/Kasubag"), S.SCREENING, S.VERIFICATION, frozenset({Role.OPERATOR}),
         optional=(Field.NOTE,), guard=is_not_information_request,
         guard_message=_("Permintaan informasi dijawab oleh Operator, tidak diteruskan."),
         description="Step 2: a complaint within Satpol PP's remit goes on to verification.",
     ),
     Transition(
-        "return", _("Kembalikan ke pelapor"), S.SCREENING, S.CLOSED, frozenset({Role.OPERATOR}),
+        Action.RETURN, _("Kembalikan ke pelapor"), S.SCREENING, S.CLOSED, frozenset({Role.OPERATOR}),
         required=(Field.REASON,), optional=(Field.AGENCY, Field.NOTE), outcome=Outcome.RETURNED,
+        writes=True, setback=True, notice=ReporterNotice.RETURNED,
         description="Step 2: not suitable; the reporter is told why. Reason `not_authority` refers it to an agency.",
     ),
     Transition(
-        "mark_duplicate", _("Tandai sebagai duplikat"), S.SCREENING, S.CLOSED, frozenset({Role.OPERATOR}),
+        Action.MARK_DUPLICATE, _("Tandai sebagai duplikat"), S.SCREENING, S.CLOSED, frozenset({Role.OPERATOR}),
         required=(Field.DUPLICATE_OF,), optional=(Field.NOTE,), outcome=Outcome.DUPLICATE,
+        writes=True, setback=True, notice=ReporterNotice.MERGED,
         description=(
             "Step 2: the same incident as another case (often from another channel). It closes linked to that case, "
             "and its reporter is told that case's outcome when it closes."
         ),
     ),
     Transition(
-        "answer", _("Jawab permintaan informasi"), S.SCREENING, S.CLOSED, frozenset({Role.OPERATOR}),
+        Action.ANSWER, _("Jawab permintaan informasi"), S.SCREENING, S.CLOSED, frozenset({Role.OPERATOR}),
+        writes=True, notice=ReporterNotice.ANSWERED,
         # The text is required, but may come from a knowledge-base entry: one of the two (complaints.action_forms).
         optional=(Field.ANSWER, Field.KNOWLEDGE_ANSWER), outcome=Outcome.ANSWERED, guard=is_information_request,
         guard_message=_("Hanya permintaan informasi yang dapat dijawab langsung."),
@@ -176,73 +216,74 @@ TRANSITIONS: tuple[Transition, ...] = (
         ),
     ),
     Transition(
-        "submit_draft", _("Kirim konsep laporan"), S.VERIFICATION, S.FIELD_CHECK, frozenset({Role.KASI}),
-        required=(Field.DRAFT,),
+        Action.SUBMIT_DRAFT, _("Kirim konsep laporan"), S.VERIFICATION, S.FIELD_CHECK, frozenset({Role.KASI}),
+        required=(Field.DRAFT,), writes=True,
         description="Step 3: Kasi/Kasubag writes the draft report and asks the kecamatan post to check the facts.",
     ),
     Transition(
-        "return", _("Kembalikan ke pelapor"), S.VERIFICATION, S.CLOSED, frozenset({Role.KASI}),
+        Action.RETURN, _("Kembalikan ke pelapor"), S.VERIFICATION, S.CLOSED, frozenset({Role.KASI}),
         required=(Field.REASON,), optional=(Field.AGENCY, Field.NOTE), outcome=Outcome.RETURNED,
+        writes=True, setback=True, notice=ReporterNotice.RETURNED,
         description="Step 3: not suitable after verification; the reporter is told why.",
     ),
     Transition(
-        "confirm", _("Fakta terkonfirmasi"), S.FIELD_CHECK, S.DISPATCH, frozenset({Role.TRC}),
+        Action.CONFIRM, _("Fakta terkonfirmasi"), S.FIELD_CHECK, S.DISPATCH, frozenset({Role.TRC}),
         optional=(Field.NOTE,), needs_row_grant=True,
         description="Step 4: the TRC post of the incident's kecamatan confirms the facts.",
     ),
     Transition(
-        "refute", _("Fakta tidak sesuai"), S.FIELD_CHECK, S.VERIFICATION, frozenset({Role.TRC}),
-        required=(Field.NOTE,), needs_row_grant=True,
+        Action.REFUTE, _("Fakta tidak sesuai"), S.FIELD_CHECK, S.VERIFICATION, frozenset({Role.TRC}),
+        required=(Field.NOTE,), needs_row_grant=True, setback=True,
         description="Step 4: the facts do not match; back to Kasi/Kasubag with a note.",
     ),
     Transition(
-        "assign", _("Tugaskan tim"), S.DISPATCH, S.DISPATCH, frozenset({Role.KABID}),
-        required=(Field.TEAM,), optional=(Field.EXPECTED_ARRIVAL, Field.NOTE), guard=has_no_team,
+        Action.ASSIGN, _("Tugaskan tim"), S.DISPATCH, S.DISPATCH, frozenset({Role.KABID}),
+        required=(Field.TEAM,), optional=(Field.EXPECTED_ARRIVAL, Field.NOTE), guard=has_no_team, writes=True,
         guard_message=_("Sudah ada tim yang ditugaskan; gunakan tugaskan ulang."),
         description="Step 5: Kabid assigns a TRC team; the team's group gets view/change on the complaint.",
     ),
     Transition(
-        "reassign", _("Tugaskan ulang"), S.DISPATCH, S.DISPATCH, frozenset({Role.KABID}),
-        required=(Field.TEAM,), optional=(Field.EXPECTED_ARRIVAL, Field.NOTE), guard=has_team,
+        Action.REASSIGN, _("Tugaskan ulang"), S.DISPATCH, S.DISPATCH, frozenset({Role.KABID}),
+        required=(Field.TEAM,), optional=(Field.EXPECTED_ARRIVAL, Field.NOTE), guard=has_team, writes=True,
         guard_message=_("Belum ada tim yang ditugaskan; gunakan tugaskan."),
         description="Step 5: Kabid moves the complaint to another team; the old team's grants are revoked.",
     ),
     Transition(
-        "arrive", _("Tiba di lokasi"), S.DISPATCH, S.DISPATCH, frozenset({Role.TRC}),
-        optional=(Field.NOTE,), guard=has_team_not_arrived, needs_row_grant=True,
+        Action.ARRIVE, _("Tiba di lokasi"), S.DISPATCH, S.DISPATCH, frozenset({Role.TRC}),
+        optional=(Field.NOTE,), guard=has_team_not_arrived, needs_row_grant=True, writes=True,
         guard_message=_("Kedatangan sudah dicatat atau belum ada tim."),
         description="Step 5 (optional): the assigned team reports it is on scene.",
     ),
     Transition(
-        "handle", _("Sudah ditangani"), S.DISPATCH, S.REPORTING, frozenset({Role.TRC}),
-        optional=(Field.NOTE,), guard=has_team, needs_row_grant=True,
+        Action.HANDLE, _("Sudah ditangani"), S.DISPATCH, S.REPORTING, frozenset({Role.TRC}),
+        optional=(Field.NOTE,), guard=has_team, needs_row_grant=True, writes=True,
         guard_message=_("Belum ada tim yang ditugaskan."),
         description="Step 5: the assigned team has dealt with the incident.",
     ),
     Transition(
-        "unable", _("Tidak dapat ditindaklanjuti"), S.DISPATCH, S.REPORTING, frozenset({Role.TRC}),
-        required=(Field.NOTE,), guard=has_team, needs_row_grant=True,
+        Action.UNABLE, _("Tidak dapat ditindaklanjuti"), S.DISPATCH, S.REPORTING, frozenset({Role.TRC}),
+        required=(Field.NOTE,), guard=has_team, needs_row_grant=True, writes=True, setback=True,
         guard_message=_("Belum ada tim yang ditugaskan."),
         description="Step 5: the report was not accurate and cannot be followed up; the case will close as unfounded.",
     ),
     Transition(
-        "report", _("Kirim laporan lapangan"), S.REPORTING, S.HEAD_REVIEW, frozenset({Role.TRC}),
-        required=(Field.FINDINGS, Field.ACTION_TAKEN, Field.RESULT), needs_row_grant=True,
+        Action.REPORT, _("Kirim laporan lapangan"), S.REPORTING, S.HEAD_REVIEW, frozenset({Role.TRC}),
+        required=(Field.FINDINGS, Field.ACTION_TAKEN, Field.RESULT), needs_row_grant=True, writes=True,
         description="Step 6: the field report (findings, action taken, outcome; photos as attachments).",
     ),
     Transition(
-        "endorse", _("Beri catatan Kabid"), S.HEAD_REVIEW, S.HEAD_REVIEW, frozenset({Role.KABID}),
+        Action.ENDORSE, _("Beri catatan Kabid"), S.HEAD_REVIEW, S.HEAD_REVIEW, frozenset({Role.KABID}),
         required=(Field.NOTE,),
         description="Step 7 (optional): Kabid adds an endorsement note for the Kepala.",
     ),
     Transition(
-        "acknowledge", _("Setujui laporan"), S.HEAD_REVIEW, S.NOTIFICATION, frozenset({Role.KEPALA}),
-        optional=(Field.NOTE,),
+        Action.ACKNOWLEDGE, _("Setujui laporan"), S.HEAD_REVIEW, S.NOTIFICATION, frozenset({Role.KEPALA}),
+        optional=(Field.NOTE,), notice=ReporterNotice.OUTCOME,
         description="Step 7: the Kepala acknowledges the report; the outcome goes to the reporter.",
     ),
     Transition(
-        "informed", _("Pelapor sudah diberi tahu"), S.NOTIFICATION, S.CLOSED, frozenset({Role.OPERATOR}),
-        optional=(Field.NOTE,),
+        Action.INFORMED, _("Pelapor sudah diberi tahu"), S.NOTIFICATION, S.CLOSED, frozenset({Role.OPERATOR}),
+        optional=(Field.NOTE,), writes=True,
         description="Step 8: the reporter has been told the outcome (delivery confirmed, by phone or in person).",
     ),
 )
@@ -260,17 +301,65 @@ STEP_OF: dict[Status, int] = {
 }
 OPEN_STATUSES: tuple[Status, ...] = tuple(STEP_OF)
 
-# Whose queue a status sits in. TRC queues are further narrowed to the team's own rows.
+# Whose turn a status is: the role whose queue it sits in. TRC queues are further narrowed to the team's own rows.
 OWNER_OF: dict[Status, Role] = {
     S.SUBMITTED: Role.OPERATOR,
     S.SCREENING: Role.OPERATOR,
     S.VERIFICATION: Role.KASI,
     S.FIELD_CHECK: Role.TRC,
-    S.DISPATCH: Role.KABID,  # until a team is assigned; then the team acts
+    S.DISPATCH: Role.KABID,
     S.REPORTING: Role.TRC,
     S.HEAD_REVIEW: Role.KEPALA,
     S.NOTIFICATION: Role.OPERATOR,
 }
+# Statuses whose turn passes to another role once a team is assigned: dispatch is the Kabid's until then.
+OWNER_ONCE_ASSIGNED: dict[Status, Role] = {S.DISPATCH: Role.TRC}
+
+
+class TeamHold(StrEnum):
+    """Which team holds a case's row in a status (its group is granted view/change on it, roles/grants.py)."""
+
+    POST = "post"  # the TRC post of the incident's kecamatan (headquarters where there is none)
+    ASSIGNED = "assigned"  # the team the Kabid assigned
+
+
+TEAM_HOLDS: dict[Status, TeamHold] = {S.FIELD_CHECK: TeamHold.POST, S.DISPATCH: TeamHold.ASSIGNED, S.REPORTING: TeamHold.ASSIGNED}
+ASSIGNED_STATUSES: tuple[Status, ...] = tuple(s for s, hold in TEAM_HOLDS.items() if hold == TeamHold.ASSIGNED)
+
+
+def owner_for(status: str, has_team: bool) -> Role | None:
+    """Whose turn a case in `status` is, with or without an assigned team; nobody's once closed."""
+    status = Status(status)
+    if has_team and status in OWNER_ONCE_ASSIGNED:
+        return OWNER_ONCE_ASSIGNED[status]
+    return OWNER_OF.get(status)
+
+
+def current_owner(complaint: Complaint) -> Role | None:
+    """The one rule of whose turn a case is: queues, SLA alerts and escalations all read it."""
+    return owner_for(complaint.status, complaint.assigned_team_id is not None)
+
+
+def owner_condition(role: Role) -> models.Q:
+    """`current_owner(complaint) == role` as a database filter, from the same two tables."""
+    condition = models.Q(pk__in=[])
+    for status, owner in OWNER_OF.items():
+        after = OWNER_ONCE_ASSIGNED.get(status)
+        if after is None:
+            if owner == role:
+                condition |= models.Q(status=status)
+            continue
+        if owner == role:
+            condition |= models.Q(status=status, assigned_team__isnull=True)
+        if after == role:
+            condition |= models.Q(status=status, assigned_team__isnull=False)
+    return condition
+
+
+def outcome_after_field(field_unable: bool) -> Outcome:
+    """How a case that went to the field closes: unfounded when the team could not act on it, else resolved."""
+    return Outcome.UNFOUNDED if field_unable else Outcome.RESOLVED
+
 
 # The SOP's own time per step (WAKTU), used to seed the editable SLA policy table.
 # Step 5 has a target and a hard limit that differ by program.
@@ -289,7 +378,7 @@ for _program in Program:
 SOP_TIME_LIMITS[(S.DISPATCH, Program.TRECKK)] = (timedelta(hours=2), timedelta(hours=3))
 SOP_TIME_LIMITS[(S.DISPATCH, Program.LALISA)] = (timedelta(hours=3), timedelta(hours=5))
 
-ACTIONS: tuple[str, ...] = tuple(dict.fromkeys(t.action for t in TRANSITIONS))
+ACTIONS: tuple[Action, ...] = tuple(dict.fromkeys(t.action for t in TRANSITIONS))
 
 
 # Timeline entries that are not transitions: recording the complaint and adding a file.
@@ -338,7 +427,12 @@ def _check_table() -> None:
         seen.add(key)
         shape = (t.required, t.optional)
         assert shapes.setdefault(t.action, shape) == shape, f"action {t.action} changes its inputs"
-        assert (t.outcome is not None) == (t.target == S.CLOSED and t.action != "informed"), t.action
+        assert (t.outcome is not None) == (t.target == S.CLOSED and t.action != Action.INFORMED), t.action
+        assert isinstance(t.action, Action), f"{t.action} is not an Action"
+        # Inputs beyond the note exist to be written: such an action must have an effect.
+        assert t.writes or not (set(t.fields) - {Field.NOTE}), f"{t.action} takes inputs but writes nothing"
+    assert set(Action) == {t.action for t in TRANSITIONS}, "an Action without a transition"
+    assert set(OWNER_OF) == set(OPEN_STATUSES) and set(OWNER_ONCE_ASSIGNED) <= set(TEAM_HOLDS)
 
 
 _check_table()

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.contrib.auth.models import Permission
 
 from complaints.models import Complaint, ComplaintGroupObjectPermission, Team
-from complaints.workflow import Status
+from complaints.workflow import TEAM_HOLDS, TeamHold
 
 TEAM_PERMISSION_CODENAMES = ("view_complaint", "change_complaint")
 
@@ -25,10 +25,12 @@ def _team_permission_ids() -> tuple[int, ...]:
 
 
 def teams_owning(complaint: Complaint) -> list[Team]:
-    if complaint.status == Status.FIELD_CHECK:
+    """The teams holding the case's row in its status (complaints.workflow.TEAM_HOLDS)."""
+    hold = TEAM_HOLDS.get(complaint.status)
+    if hold == TeamHold.POST:
         posted = list(Team.objects.filter(is_active=True, district_id=complaint.district_id))
         return posted or list(Team.objects.filter(is_active=True, district__isnull=True))
-    if complaint.status in (Status.DISPATCH, Status.REPORTING) and complaint.assigned_team_id:
+    if hold == TeamHold.ASSIGNED and complaint.assigned_team_id:
         return [complaint.assigned_team]
     return []
 

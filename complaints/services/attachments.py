@@ -30,7 +30,7 @@ from complaints import images
 from complaints.errors import ActionNotAllowed, InputError
 from complaints.models import Attachment, AttachmentKind, Complaint
 from complaints.services.events import record_event
-from complaints.workflow import Status
+from complaints.workflow import TEAM_HOLDS, Status
 from roles.policy import SEES_EVERYTHING
 from roles.principals import acting_role, is_channel, user_roles
 from roles.roles import Role
@@ -170,7 +170,7 @@ def clean_image(upload: UploadedFile, *, keep_location: bool = False) -> File:
 def attachment_kind_for(user, complaint: Complaint) -> str:
     """Field teams add field photos while they own the case; intake roles add the reporter's evidence."""
     roles = user_roles(user)
-    if Role.TRC in roles and complaint.status in (Status.FIELD_CHECK, Status.DISPATCH, Status.REPORTING):
+    if Role.TRC in roles and complaint.status in TEAM_HOLDS:
         return AttachmentKind.FIELD_PHOTO
     if is_channel(user) or roles & SEES_EVERYTHING:
         return AttachmentKind.EVIDENCE

@@ -12,19 +12,13 @@ from django.utils import timezone
 from complaints.models import Complaint, SlaBreach, StaffNotification
 from complaints.services.events import record_event
 from complaints.signals import staff_notified
-from complaints.workflow import OPEN_STATUSES, OWNER_OF, STEP_OF, Status
+from complaints.workflow import OPEN_STATUSES, STEP_OF, Status, current_owner
 from roles.grants import teams_owning
 from roles.roles import SUPERIOR, Role
 from roles.setup import SYSTEM_USERNAME
 
 User = get_user_model()
 BATCH = 500
-
-
-def step_owner(complaint: Complaint) -> Role:
-    if complaint.status in (Status.DISPATCH,) and complaint.assigned_team_id is not None:
-        return Role.TRC
-    return OWNER_OF[Status(complaint.status)]
 
 
 def people_of(role: Role, complaint: Complaint) -> QuerySet:
@@ -67,7 +61,9 @@ def _record(complaint: Complaint, now: datetime) -> bool:
 
 
 def _notify(complaint: Complaint, breach: SlaBreach, now: datetime) -> None:
-    owner = step_owner(complaint)
+    owner = current_owner(complaint)
+    if owner is None:  # closed meanwhile: nobody's step is late
+        return
     recipients = {user.pk: False for user in people_of(owner, complaint)}
     superior = SUPERIOR.get(owner)
     if superior is not None:

@@ -14,7 +14,7 @@ from complaints.models import Complaint, FieldReport, Reporter
 from complaints.services.events import record_event
 from complaints.signals import complaint_transitioned
 from complaints.sla import due_at_for
-from complaints.workflow import Field, Outcome, ReturnReason, Status, Transition, roles_for_action
+from complaints.workflow import TRANSITIONS, Action, Field, Outcome, ReturnReason, Status, Transition, outcome_after_field, roles_for_action
 from roles.grants import sync_team_grants
 from roles.policy import check_action
 from roles.principals import acting_role, user_team_ids
@@ -48,7 +48,7 @@ def perform_action(
             raise InputError({name: [str(m) for m in messages] for name, messages in form.errors.items()})
         now = timezone.now()
         from_status = complaint.status
-        payload = EFFECTS.get(action, _no_effect)(complaint, form.cleaned_data, user, now)
+        payload = EFFECTS[rule.action](complaint, form.cleaned_data, user, now) if rule.writes else {}
         _move(complaint, rule, now)
         complaint.version += 1
         complaint.save()
@@ -71,10 +71,6 @@ def _move(complaint: Complaint, rule: Transition, now: datetime) -> None:
     if rule.target == Status.CLOSED and not complaint.outcome:
         complaint.outcome = rule.outcome
     enter_status(complaint, rule.target, now)
-
-
-def _no_effect(complaint: Complaint, data: dict, user, now: datetime) -> dict:
-    return {}
 
 
 def _accept(complaint: Complaint, data: dict, user, now: datetime) -> dict:
@@ -193,21 +189,24 @@ def _mark_duplicate(complaint: Complaint, data: dict, user, now: datetime) -> di
 
 
 def _informed(complaint: Complaint, data: dict, user, now: datetime) -> dict:
-    complaint.outcome = Outcome.UNFOUNDED if complaint.field_unable else Outcome.RESOLVED
+    complaint.outcome = outcome_after_field(complaint.field_unable)
     return {"outcome": complaint.outcome}
 
 
-EFFECTS: dict[str, Effect] = {
-    "accept": _accept,
-    "return": _return,
-    "answer": _answer,
-    "submit_draft": _submit_draft,
-    "assign": _assign,
-    "reassign": _assign,
-    "arrive": _arrive,
-    "handle": _handle,
-    "unable": _unable,
-    "report": _report,
-    "informed": _informed,
-    "mark_duplicate": _mark_duplicate,
+# What each writing action writes beyond status and note, by the table's own names.
+EFFECTS: dict[Action, Effect] = {
+    Action.ACCEPT: _accept,
+    Action.RETURN: _return,
+    Action.ANSWER: _answer,
+    Action.SUBMIT_DRAFT: _submit_draft,
+    Action.ASSIGN: _assign,
+    Action.REASSIGN: _assign,
+    Action.ARRIVE: _arrive,
+    Action.HANDLE: _handle,
+    Action.UNABLE: _unable,
+    Action.REPORT: _report,
+    Action.INFORMED: _informed,
+    Action.MARK_DUPLICATE: _mark_duplicate,
 }
+# Both ways: a writing action without an effect would write nothing; an effect of a non-writing one would never run.
+assert set(EFFECTS) == {t.action for t in TRANSITIONS if t.writes}, set(EFFECTS) ^ {t.action for t in TRANSITIONS if t.writes}

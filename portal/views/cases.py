@@ -29,9 +29,6 @@ from public.selectors import feedback_of
 from roles.masking import ReporterView, reporter_view
 from roles.policy import available_transitions, can_view, check_action
 
-# Actions that send a case back or end it without handling: drawn in the warning colour.
-SETBACK_ACTIONS = frozenset({"return", "refute", "unable", "mark_duplicate"})
-
 
 class InvalidInput(Exception):
     """A form the portal itself draws came back malformed (a stale or hand-made page)."""
@@ -75,7 +72,6 @@ def case_context(
         "open_action": _open_action(transitions, replacement),
         # The Operator answers an information request from the knowledge base (templates/portal/knowledge_answer_fields.html).
         "knowledge": (knowledge or search_knowledge()) if any(t.action == "answer" for t in transitions) else None,
-        "setback_actions": SETBACK_ACTIONS,
         "duplicate_candidates": likely_duplicates(complaint) if any(t.action == "mark_duplicate" for t in transitions) else [],
         "may_add_photos": _may_add_photos(request.user, complaint),
         "feedback": feedback_of(complaint),
