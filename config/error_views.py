@@ -9,11 +9,12 @@ details go to the log (Django logs an unhandled exception before it calls handle
 from __future__ import annotations
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.views.decorators.csrf import requires_csrf_token
 
 from api.problems import BY_STATUS, error_for, problem_response
+from channels.open311.renderers import error_response as open311_error
 
 # Clients of these paths are programs: they get problem+json.
 MACHINE_PREFIXES = ("/api/", "/channels/", "/health/")
@@ -37,8 +38,8 @@ def error_response(request: HttpRequest, status: int, code: str, detail: str | N
     if wants_problem(request):
         return problem_response(status, error.code, detail, headers=headers)
     if request.path.startswith(OPEN311_PREFIX):
-        # GeoReport v2's error format (channels/open311/views.py answers the same way).
-        response: HttpResponse = JsonResponse([{"code": status, "description": str(detail or error.message)}], status=status, safe=False)
+        # GeoReport v2's error format, in XML or JSON as the URL's suffix asks (channels/open311/views.py answers the same way).
+        response: HttpResponse = open311_error(request.path, status, str(detail or error.message))
     else:
         template = TEMPLATES.get(status, "400.html")
         context = {"error_text": str(error.message), "error_reason": detail or ""}

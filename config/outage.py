@@ -27,12 +27,13 @@ from django.core.signals import got_request_exception
 from django.db import connections
 from django.db.utils import InterfaceError, OperationalError
 from django.dispatch import receiver
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from api.problems import REGISTRY, problem_response
+from channels.open311.renderers import error_response as open311_error
 
 logger = logging.getLogger("treckk.outage")
 
@@ -109,8 +110,7 @@ def _outage_response(request: HttpRequest) -> HttpResponse:
     seconds = retry_after_seconds()
     if request.path.startswith(OPEN311_PREFIX):
         # GeoReport v2 fixes its own error shape (channels/open311/views.py); Open311 apps know no problem+json.
-        description = str(REGISTRY[ERROR_CODE].message)
-        response: HttpResponse = JsonResponse([{"code": 503, "description": description}], safe=False, status=503)
+        response: HttpResponse = open311_error(request.path, 503, str(REGISTRY[ERROR_CODE].message))
     elif wants_problem_json(request):
         detail = _(
             "Basis data sedang tidak dapat dihubungi. Kirim ulang permintaan ini setelah %(seconds)s detik "

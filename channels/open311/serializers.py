@@ -3,7 +3,9 @@
 What a service request shows is deliberately little (docs/integrations/open311.md, "What a request reveals"):
 no description (a citizen's own words often name people and give phone numbers), no reporter, no exact
 location, no internal notes. The status note is the public wording of the status or the outcome. A request is
-written from the channel's view of its complaint (channels/complaint_view.py), so it can show nothing outside it.
+written from the public tracking fields of its complaint (public.selectors.PublicTracking): a channel's own
+request from its channel view (channels/complaint_view.py, which holds them), a keyless one from the tracking page's
+own, so neither can show anything outside them.
 """
 
 from __future__ import annotations
@@ -12,10 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from channels.complaint_view import ChannelComplaint
 from complaints.models import Category, Complaint
 from complaints.models.reporter import PHONE_PATTERN
-from complaints.workflow import STEP_OF, Outcome, Status
+from complaints.workflow import Outcome, Status
+from public.selectors import PublicTracking
 
 AGENCY = "Satpol PP Kabupaten Balangan"
 # The spec: description "free form text limited to 4,000 characters".
@@ -74,7 +76,10 @@ class CreatedRequestSerializer(serializers.Serializer):
 
 
 class ServiceRequestSerializer(serializers.Serializer):
-    service_request_id = serializers.CharField()
+    service_request_id = serializers.CharField(
+        help_text="The tracking code for the channel's own requests and for a code sent without a key; the request's "
+                  "number in a list read without a key (a tracking code is never handed out).",
+    )
     status = serializers.ChoiceField(choices=["open", "closed"])
     status_notes = serializers.CharField()
     service_name = serializers.CharField()
@@ -91,6 +96,23 @@ class ServiceRequestSerializer(serializers.Serializer):
     lat = serializers.FloatField(allow_null=True)
     long = serializers.FloatField(allow_null=True)
     media_url = serializers.CharField(allow_null=True)
+
+
+class EndpointSerializer(serializers.Serializer):
+    specification = serializers.URLField()
+    url = serializers.URLField()
+    changeset = serializers.CharField()
+    type = serializers.CharField(help_text="Always `production`.")
+    formats = serializers.ListField(child=serializers.CharField(), help_text="`text/xml` and `application/json`.")
+
+
+class DiscoverySerializer(serializers.Serializer):
+    """Open311 Service Discovery: this one GeoReport v2 endpoint."""
+
+    changeset = serializers.CharField()
+    contact = serializers.CharField()
+    key_service = serializers.CharField()
+    endpoints = EndpointSerializer(many=True)
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -115,12 +137,11 @@ def service_body(category: Category) -> dict:
     }
 
 
-def status_notes(view: ChannelComplaint) -> str:
-    """The public wording of where the request stands: the step, or how it ended (never an internal note)."""
+def status_notes(view: PublicTracking) -> str:
+    """The public wording of where the request stands: the step as the tracking page names it, or how it ended
+    (never an internal note)."""
     if view.status != Status.CLOSED:
-        return _("%(status)s (langkah %(step)s dari 8)") % {
-            "status": Status(view.status).label, "step": STEP_OF[Status(view.status)],
-        }
+        return _("%(status)s (langkah %(step)s dari 8)") % {"status": view.status_label, "step": view.step}
     if view.outcome == Outcome.REFERRED:
         return _("Dilimpahkan ke %(agency)s: bukan kewenangan Satpol PP.") % {"agency": view.referred_to}
     if view.outcome == Outcome.RETURNED:
@@ -130,16 +151,18 @@ def status_notes(view: ChannelComplaint) -> str:
     return str(view.outcome_label)
 
 
-def request_body(view: ChannelComplaint) -> dict:
+def request_body(view: PublicTracking, *, service_request_id: str, service_code: str) -> dict:
+    """One service request from public tracking fields only. `service_code` is the category's slug (public: the
+    services list names every one); `service_request_id` is the caller's to choose (selectors.public_id)."""
     closed = view.status == Status.CLOSED
-    # The last change the channel can see: assignments, notes and files in between are not its business.
+    # The last change the public can see: assignments, notes and files in between are nobody else's business.
     updated = view.closed_at or (view.timeline[-1].at if view.timeline else view.received_at)
     return {
-        "service_request_id": view.code,
+        "service_request_id": service_request_id,
         "status": "closed" if closed else "open",
         "status_notes": status_notes(view),
         "service_name": view.category,
-        "service_code": view.submitted.category,
+        "service_code": service_code,
         "description": None,
         "agency_responsible": view.referred_to if view.outcome == Outcome.REFERRED else AGENCY,
         "service_notice": None,
@@ -176,6 +199,6 @@ def discovery_body(base_url: str) -> dict:
             "url": base_url,
             "changeset": "2026-11-23T00:00:00+08:00",
             "type": "production",
-            "formats": ["application/json"],
+            "formats": ["text/xml", "application/json"],
         }],
     }

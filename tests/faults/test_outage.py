@@ -4,6 +4,7 @@ and a channel retrying with the same Idempotency-Key after any failure gets exac
 from __future__ import annotations
 
 import json
+import xml.etree.ElementTree as ET
 
 import pytest
 from django.db import connection, transaction
@@ -99,6 +100,15 @@ def test_open311_during_an_outage_is_503_in_its_own_error_format(client, databas
     assert response["Content-Type"] == "application/json"
     [error] = response.json()
     assert error["code"] == 503 and error["description"]
+
+
+def test_open311_xml_during_an_outage_is_503_in_xml(client, database_down):
+    database_down()
+    response = client.get("/open311/v2/requests.xml")
+    assert response.status_code == 503 and response["Retry-After"] == "5"
+    assert response["Content-Type"] == "text/xml; charset=utf-8"
+    root = ET.fromstring(response.content)  # noqa: S314 (our own server's answer)
+    assert root.tag == "errors" and root.findtext("error/code") == "503" and root.findtext("error/description")
 
 
 def test_portal_page_during_an_outage_is_a_plain_page_in_indonesian(client, users, database_down):
