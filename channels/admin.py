@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from channels.models import CannedReply, Conversation, OutboundMessage, OutboundStatus, WebhookEndpoint, WebhookEventType
 from channels.outbox import retry_now
-from channels.sp4n_lapor.models import LaporCursor, LaporReport
+from channels.sp4n_lapor.models import LaporCursor, LaporFollowUp, LaporReport
 from channels.webhooks import new_webhook_secret, reenable_endpoint, rotate_secret
 from channels.whatsapp.versions import configured_notice, upgrade_hint
 from complaints.admin import ChannelAdmin, ReadOnlyAdmin
@@ -234,6 +234,17 @@ class LaporReportAdmin(ReadOnlyAdmin):
     list_select_related = ("complaint",)
     # The report's own text and reporter fields are read in the portal, where masking applies.
     exclude = ("title",)
+
+
+@admin.register(LaporFollowUp)
+class LaporFollowUpAdmin(ReadOnlyAdmin):
+    """The manual mode's follow-ups: what was (or is still to be) posted into LAPOR's admin, by whom and when. The
+    Operator marks them posted in the portal (/sp4n-lapor/)."""
+
+    list_display = ("report", "kind", "due_at", "posted_at", "posted_by")
+    list_filter = ("kind", ("posted_at", admin.EmptyFieldListFilter))
+    search_fields = ("report__tracking_id", "report__complaint__code")
+    list_select_related = ("report", "posted_by")
 
 
 # The Channel admin is complaints' (the core may not import channels); this one adds what only the WhatsApp adapter

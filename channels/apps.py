@@ -12,4 +12,5 @@ class ChannelsConfig(AppConfig):
             notifications,  # noqa: F401  (connects the complaint-change receivers)
             staff_alerts,  # noqa: F401  (connects the SLA alert receiver)
         )
+        from channels.sp4n_lapor import desk  # noqa: F401  (holiday calendar changes move LAPOR's deadlines)
         from channels.whatsapp import versions  # noqa: F401  (registers the Graph API version check)

@@ -9,6 +9,7 @@ from itertools import chain
 from django.db.models import CharField, Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 
 from channels.models import CannedReply, Conversation, InboundMessage, OutboundMessage, OutboundStatus, WebhookEndpoint
+from channels.sp4n_lapor.models import LaporFollowUp
 from complaints.models import Channel, Complaint
 
 # A thread shows this many of the latest messages each way; older ones stay in the database (and the admin).
@@ -47,7 +48,8 @@ def inbox_channels() -> QuerySet[Channel]:
 
 
 def nav_counts() -> dict[str, int]:
-    """Unread inbound messages and dead outbound messages, in one query (the navigation draws both on every page)."""
+    """Unread inbound messages, dead outbound messages and LAPOR follow-ups waiting to be posted, in one query (the
+    navigation draws them on every page)."""
     label = CharField()
     unread = (
         Conversation.objects.order_by().annotate(key=Value("unread", output_field=label)).values("key")
@@ -57,8 +59,12 @@ def nav_counts() -> dict[str, int]:
         OutboundMessage.objects.filter(status=OutboundStatus.DEAD).order_by().annotate(key=Value("dead", output_field=label))
         .values("key").annotate(n=Count("pk")).values_list("key", "n")
     )
-    counts = dict(unread.union(dead, all=True))
-    return {"unread": counts.get("unread") or 0, "dead": counts.get("dead") or 0}
+    lapor = (
+        LaporFollowUp.objects.filter(posted_at__isnull=True).order_by().annotate(key=Value("lapor", output_field=label))
+        .values("key").annotate(n=Count("pk")).values_list("key", "n")
+    )
+    counts = dict(unread.union(dead, lapor, all=True))
+    return {"unread": counts.get("unread") or 0, "dead": counts.get("dead") or 0, "lapor": counts.get("lapor") or 0}
 
 
 def conversation_for_inbox(pk: int) -> Conversation:

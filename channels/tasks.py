@@ -39,22 +39,24 @@ def schedule_sweep() -> None:
 @task()
 def lapor_pull() -> dict:
     """Pull SP4N-LAPOR!'s disposition feed, then come back after SP4N_LAPOR_PULL_SECONDS (also after a failure)."""
-    from channels.sp4n_lapor.services import pull
+    from channels.sp4n_lapor.adapters import lapor_adapter
 
     try:
-        return pull().as_dict()
+        return lapor_adapter().pull().as_dict()
     finally:
         schedule_lapor_pull()
 
 
 def schedule_lapor_pull(*, right_away: bool = False) -> None:
-    """Keep exactly one LAPOR pull waiting when the connector is configured, however many workers start."""
+    """Keep exactly one LAPOR pull waiting when the connector is configured for the API, however many workers start
+    (in the manual mode there is nothing to pull: the Operator records LAPOR's reports)."""
     from django_tasks.base import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
+    from channels.sp4n_lapor.adapters import API, lapor_mode
     from channels.sp4n_lapor.services import is_configured
 
-    if not is_configured():
+    if lapor_mode() != API or not is_configured():
         return
     waiting = DBTaskResult.objects.filter(status=TaskResultStatus.READY, task_path=f"{__name__}.lapor_pull")
     if not waiting.exists():

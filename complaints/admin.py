@@ -6,11 +6,12 @@ Complaints themselves change only through the workflow (portal or API), so the a
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from complaints.knowledge import knowledge_answer_used
-from complaints.models import Category, Channel, Complaint, District, KnowledgeAnswer, SlaPolicy, Team, Village
+from complaints.models import Category, Channel, Complaint, District, Holiday, KnowledgeAnswer, SlaPolicy, Team, Village
 
 
 @admin.register(Channel)
@@ -52,6 +53,30 @@ class CategoryAdmin(admin.ModelAdmin):
     list_filter = ("kind", "is_active")
     list_editable = ("is_active", "sort_order")
     prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Holiday)
+class HolidayAdmin(admin.ModelAdmin):
+    """Public holidays and collective leave (cuti bersama): the days working-day deadlines (SP4N-LAPOR!'s) skip.
+    Seeded with 2026 from the SKB 3 Menteri; each later year is added here once its decree is published."""
+
+    list_display = ("date", "name", "kind", "source")
+    list_filter = ("kind",)
+    date_hierarchy = "date"
+    search_fields = ("name",)
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "GET":
+            this_year = timezone.localdate().year
+            known = {day.year for day in Holiday.objects.filter(date__year__in=(this_year, this_year + 1)).dates("date", "year")}
+            for year in (this_year, this_year + 1):
+                if year not in known:
+                    self.message_user(request, _(
+                        "Kalender hari libur tahun %(year)s masih kosong: tenggat hari kerja (SP4N-LAPOR!) tahun itu hanya "
+                        "melewati Sabtu dan Minggu. Tambahkan libur nasional dan cuti bersama dari SKB 3 Menteri tahun itu "
+                        "begitu terbit."
+                    ) % {"year": year}, level=messages.WARNING)
+        return super().changelist_view(request, extra_context)
 
 
 class VillageInline(admin.TabularInline):

@@ -111,6 +111,17 @@ class ReporterNotice(StrEnum):
     MERGED = "merged"  # the same incident is handled as another case
 
 
+class LaporPush(StrEnum):
+    """What SP4N-LAPOR!'s reporter is told after a transition of a case with a LAPOR report
+    (channels/sp4n_lapor/pushes.py words each; docs/integrations/sp4n-lapor.md lists them)."""
+
+    ACCEPTED = "accepted"  # a follow-up; the first one also meets LAPOR's 5-working-day deadline
+    FORWARDED = "forwarded"
+    TEAM_ASSIGNED = "team_assigned"
+    MERGED = "merged"
+    FINAL = "final"  # the outcome is known: LAPOR's one final status for the report
+
+
 Guard = Callable[["Complaint"], bool]
 
 
@@ -156,6 +167,7 @@ class Transition:
     # Sends the case back or out rather than on: the portal draws its button as a warning.
     setback: bool = False
     notice: ReporterNotice | None = None
+    lapor: LaporPush | None = None
 
     @property
     def fields(self) -> tuple[Field, ...]:
@@ -180,25 +192,25 @@ _REPORTER_FIELDS = (
 TRANSITIONS: tuple[Transition, ...] = (
     Transition(
         Action.ACCEPT, _("Terima dan verifikasi"), S.SUBMITTED, S.SCREENING, frozenset({Role.OPERATOR}),
-        optional=(*_REPORTER_FIELDS, Field.NOTE), writes=True,
+        optional=(*_REPORTER_FIELDS, Field.NOTE), writes=True, lapor=LaporPush.ACCEPTED,
         description="Step 1: the Operator checks the report and records the reporter (or marks it anonymous).",
     ),
     Transition(
         Action.FORWARD, _("Teruskan ke Kasi/Kasubag"), S.SCREENING, S.VERIFICATION, frozenset({Role.OPERATOR}),
-        optional=(Field.NOTE,), guard=is_not_information_request,
+        optional=(Field.NOTE,), lapor=LaporPush.FORWARDED, guard=is_not_information_request,
         guard_message=_("Permintaan informasi dijawab oleh Operator, tidak diteruskan."),
         description="Step 2: a complaint within Satpol PP's remit goes on to verification.",
     ),
     Transition(
         Action.RETURN, _("Kembalikan ke pelapor"), S.SCREENING, S.CLOSED, frozenset({Role.OPERATOR}),
         required=(Field.REASON,), optional=(Field.AGENCY, Field.NOTE), outcome=Outcome.RETURNED,
-        writes=True, setback=True, notice=ReporterNotice.RETURNED,
+        writes=True, setback=True, notice=ReporterNotice.RETURNED, lapor=LaporPush.FINAL,
         description="Step 2: not suitable; the reporter is told why. Reason `not_authority` refers it to an agency.",
     ),
     Transition(
         Action.MARK_DUPLICATE, _("Tandai sebagai duplikat"), S.SCREENING, S.CLOSED, frozenset({Role.OPERATOR}),
         required=(Field.DUPLICATE_OF,), optional=(Field.NOTE,), outcome=Outcome.DUPLICATE,
-        writes=True, setback=True, notice=ReporterNotice.MERGED,
+        writes=True, setback=True, notice=ReporterNotice.MERGED, lapor=LaporPush.MERGED,
         description=(
             "Step 2: the same incident as another case (often from another channel). It closes linked to that case, "
             "and its reporter is told that case's outcome when it closes."
@@ -206,7 +218,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
     Transition(
         Action.ANSWER, _("Jawab permintaan informasi"), S.SCREENING, S.CLOSED, frozenset({Role.OPERATOR}),
-        writes=True, notice=ReporterNotice.ANSWERED,
+        writes=True, notice=ReporterNotice.ANSWERED, lapor=LaporPush.FINAL,
         # The text is required, but may come from a knowledge-base entry: one of the two (complaints.action_forms).
         optional=(Field.ANSWER, Field.KNOWLEDGE_ANSWER), outcome=Outcome.ANSWERED, guard=is_information_request,
         guard_message=_("Hanya permintaan informasi yang dapat dijawab langsung."),
@@ -223,7 +235,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(
         Action.RETURN, _("Kembalikan ke pelapor"), S.VERIFICATION, S.CLOSED, frozenset({Role.KASI}),
         required=(Field.REASON,), optional=(Field.AGENCY, Field.NOTE), outcome=Outcome.RETURNED,
-        writes=True, setback=True, notice=ReporterNotice.RETURNED,
+        writes=True, setback=True, notice=ReporterNotice.RETURNED, lapor=LaporPush.FINAL,
         description="Step 3: not suitable after verification; the reporter is told why.",
     ),
     Transition(
@@ -239,6 +251,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(
         Action.ASSIGN, _("Tugaskan tim"), S.DISPATCH, S.DISPATCH, frozenset({Role.KABID}),
         required=(Field.TEAM,), optional=(Field.EXPECTED_ARRIVAL, Field.NOTE), guard=has_no_team, writes=True,
+        lapor=LaporPush.TEAM_ASSIGNED,
         guard_message=_("Sudah ada tim yang ditugaskan; gunakan tugaskan ulang."),
         description="Step 5: Kabid assigns a TRC team; the team's group gets view/change on the complaint.",
     ),
@@ -278,12 +291,12 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
     Transition(
         Action.ACKNOWLEDGE, _("Setujui laporan"), S.HEAD_REVIEW, S.NOTIFICATION, frozenset({Role.KEPALA}),
-        optional=(Field.NOTE,), notice=ReporterNotice.OUTCOME,
+        optional=(Field.NOTE,), notice=ReporterNotice.OUTCOME, lapor=LaporPush.FINAL,
         description="Step 7: the Kepala acknowledges the report; the outcome goes to the reporter.",
     ),
     Transition(
         Action.INFORMED, _("Pelapor sudah diberi tahu"), S.NOTIFICATION, S.CLOSED, frozenset({Role.OPERATOR}),
-        optional=(Field.NOTE,), writes=True,
+        optional=(Field.NOTE,), writes=True, lapor=LaporPush.FINAL,
         description="Step 8: the reporter has been told the outcome (delivery confirmed, by phone or in person).",
     ),
 )
@@ -385,6 +398,7 @@ ACTIONS: tuple[Action, ...] = tuple(dict.fromkeys(t.action for t in TRANSITIONS)
 OTHER_EVENT_LABELS = {
     "submit": _("Aduan dicatat"), "attach": _("Lampiran ditambahkan"), "sla_breach": _("Lewat tenggat langkah ini"),
     "protection_changed": _("Perlindungan pelapor diubah"),
+    "lapor_linked": _("ID SP4N-LAPOR! dicatat"), "lapor_posted": _("Tindak lanjut diposting ke SP4N-LAPOR!"),
 }
 
 

@@ -281,6 +281,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.openapi_hooks.add_problem_responses",
+        "channels.open311.openapi.describe_xml",  # Open311's answers in XML too, as its path suffix chooses
         "api.openapi_hooks.make_contract",
     ],
 }
@@ -401,7 +402,8 @@ else:
 # Public pages (tracking, web form, feedback; messages link to them under TRECKK_PUBLIC_URL above).
 # Requests per client address: "<count>/<period>", period s, m, h or d with an optional number ("30/10m").
 TRECKK_RATE_LIMITS = {
-    "track": os.environ.get("TRECKK_RATE_LIMIT_TRACK", "30/10m"),  # tracking lookups, page and API together
+    # Tracking lookups, page and API together, and Open311 reads without a key (each tracking code counts once).
+    "track": os.environ.get("TRECKK_RATE_LIMIT_TRACK", "30/10m"),
     "report": os.environ.get("TRECKK_RATE_LIMIT_REPORT", "10/h"),  # web form submissions (refused ones too)
     "feedback": os.environ.get("TRECKK_RATE_LIMIT_FEEDBACK", "10/h"),  # ratings sent, page and API together
     # Login attempts per address, portal and API token together (the lockout above counts per username+address).
@@ -434,6 +436,12 @@ TELEGRAM_WEBHOOK_SECRET = os.environ.get("TELEGRAM_WEBHOOK_SECRET", "")  # X-Tel
 # SP4N-LAPOR! connector (docs/integrations/sp4n-lapor.md). Without a base URL and a token it stays off: the worker
 # does not pull, and `manage.py lapor_pull` says so. Pushes back to LAPOR go through the outbox.
 SP4N_LAPOR_BASE_URL = os.environ.get("SP4N_LAPOR_BASE_URL", "").rstrip("/")
+# How TRECKK and LAPOR exchange reports (channels/sp4n_lapor/adapters.py): "api" pulls and pushes through LAPOR's
+# integration API (the settings below); "manual" has the Operator record LAPOR's reports in the portal and post the
+# follow-ups into LAPOR's admin by hand (/sp4n-lapor/). Empty: "api" when SP4N_LAPOR_BASE_URL is set, else "manual".
+SP4N_LAPOR_MODE = os.environ.get("SP4N_LAPOR_MODE", "").strip().lower()
+if SP4N_LAPOR_MODE not in ("", "api", "manual"):
+    raise ImproperlyConfigured("SP4N_LAPOR_MODE must be 'api', 'manual' or empty.")
 SP4N_LAPOR_API_TOKEN = os.environ.get("SP4N_LAPOR_API_TOKEN", "")  # sent as "Authorization: Bearer <token>"
 SP4N_LAPOR_AGENCY_ID = os.environ.get("SP4N_LAPOR_AGENCY_ID", "")  # this unit's instansi id, sent as X-Lapor-Agency
 SP4N_LAPOR_CHANNEL_NAME = os.environ.get("SP4N_LAPOR_CHANNEL_NAME", "SP4N-LAPOR!")  # the Channel its complaints get

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from channels.models import CannedReply
+from channels.sp4n_lapor.desk import ManualReport
+from channels.sp4n_lapor.models import LaporReportType
 from complaints import dates
 from complaints.models import Category, Channel, District, Village
 from complaints.models.reporter import nik_validator, phone_validator
@@ -200,3 +203,66 @@ class LinkComplaintForm(MessageChoiceMixin, forms.Form):
 
     def clean_code(self) -> str:
         return self.cleaned_data["code"].strip().upper()
+
+
+# SP4N-LAPOR! by hand (channels/sp4n_lapor/desk.py checks the tracking id and the rest) -----------------------------
+
+LOCAL_MINUTE = "%Y-%m-%dT%H:%M"
+
+
+def _now_in_wita() -> str:
+    return timezone.localtime().strftime(LOCAL_MINUTE)
+
+
+class LaporTrackingForm(forms.Form):
+    """A LAPOR tracking id on a case, and when LAPOR dispositioned the report to the unit (its deadline counts from then)."""
+
+    tracking_id = forms.CharField(
+        label=_("ID pelacakan LAPOR"), max_length=30, help_text=_("Angka seperti tertulis di SP4N-LAPOR!, mis. 1916449."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    disposed_at = dates.DateTimeField(
+        label=_("Didisposisikan LAPOR pada"), help_text=_("Tenggat tindak lanjut LAPOR (hari kerja) dihitung dari sini."),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_MINUTE),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("label_suffix", "")
+        kwargs.setdefault("auto_id", "lapor_%s")
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("disposed_at", _now_in_wita())
+
+
+class LaporReportForm(LaporTrackingForm):
+    """A report LAPOR dispositioned to the unit, typed in from LAPOR's admin: it becomes a case on the LAPOR channel."""
+
+    report_type = forms.ChoiceField(label=_("Jenis laporan LAPOR"), choices=LaporReportType.choices, initial=LaporReportType.COMPLAINT)
+    title = forms.CharField(label=_("Judul laporan"), max_length=500, required=False)
+    content = forms.CharField(label=_("Isi laporan"), max_length=DESCRIPTION_LIMIT, widget=forms.Textarea(attrs={"rows": 6}))
+    category = forms.ModelChoiceField(label=_("Kategori"), queryset=Category.objects.filter(is_active=True))
+    district = forms.ModelChoiceField(label=_("Kecamatan"), queryset=District.objects.all())
+    address = forms.CharField(label=_("Alamat/lokasi kejadian"), max_length=255, required=False)
+    is_anonymous = forms.BooleanField(label=_("Anonim di LAPOR (tanpa data pelapor)"), required=False)
+    is_secret = forms.BooleanField(label=_("Rahasia di LAPOR (identitas pelapor dirahasiakan)"), required=False)
+    reporter_name = forms.CharField(label=_("Nama pelapor"), max_length=150, required=False)
+    reporter_phone = forms.CharField(label=_("Telepon pelapor"), max_length=32, required=False, validators=[phone_validator])
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("auto_id", "laporan_%s")
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("is_anonymous") and (cleaned.get("reporter_name") or cleaned.get("reporter_phone")):
+            self.add_error("is_anonymous", _("Laporan anonim tidak boleh berisi data pelapor."))
+        return cleaned
+
+    def manual_report(self) -> ManualReport:
+        data = self.cleaned_data
+        return ManualReport(
+            tracking_id=data["tracking_id"], report_type=data["report_type"], title=data["title"], content=data["content"],
+            category=data["category"], district=data["district"], address=data["address"], disposed_at=data["disposed_at"],
+            is_anonymous=data["is_anonymous"], is_secret=data["is_secret"], reporter_name=data["reporter_name"],
+            reporter_phone=data["reporter_phone"],
+        )

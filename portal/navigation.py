@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from channels.selectors import nav_counts
+from channels.sp4n_lapor.adapters import MANUAL, lapor_mode
 from complaints.selectors import queue_counts, unread_notifications
 from roles.policy import (
     field_log_access,
@@ -20,6 +21,7 @@ from roles.policy import (
     may_open_roster,
     may_use_inbox,
     may_view_dashboard,
+    may_work_lapor,
 )
 from roles.principals import user_roles
 from roles.roles import Role
@@ -66,6 +68,10 @@ def nav_items(user) -> list[NavItem]:
         items.append(NavItem("intake", _("Aduan langsung"), reverse("portal:intake")))
     if inbox:
         items.append(NavItem("outbox", _("Pesan gagal"), reverse("portal:outbox"), counts.get("dead")))
+    # In the manual mode the Operator posts LAPOR's follow-ups by hand; in the API mode the list matters only while
+    # rows from a manual period are left.
+    if may_work_lapor(user) and (lapor_mode() == MANUAL or counts.get("lapor")):
+        items.append(NavItem("lapor", _("Tindak lanjut LAPOR"), reverse("portal:lapor"), counts.get("lapor")))
     if may_edit_knowledge(user):
         items.append(NavItem("knowledge", _("Basis pengetahuan"), reverse("portal:knowledge")))
     if may_open_roster(user):

@@ -10,6 +10,7 @@ from portal.views import (
     inbox,
     intake,
     knowledge,
+    lapor,
     notifications,
     outbox,
     queues,
@@ -40,6 +41,7 @@ urlpatterns = [
     path("cases/<str:code>/attachments/<int:pk>/thumbnail/", cases.attachment_thumbnail, name="attachment-thumbnail"),
     path("cases/<str:code>/receipt/", intake.receipt, name="receipt"),
     path("cases/<str:code>/knowledge/", knowledge.case_knowledge, name="case-knowledge"),
+    path("cases/<str:code>/lapor/", lapor.case_tracking_id, name="case-lapor"),
     path("dispatch/", dispatch.board, name="dispatch"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("hotspots/", hotspots.hotspots, name="hotspots"),
@@ -56,6 +58,10 @@ urlpatterns = [
     path("knowledge/new/", knowledge.knowledge_new, name="knowledge-new"),
     path("knowledge/<int:pk>/", knowledge.knowledge_edit, name="knowledge-edit"),
     path("knowledge/<int:pk>/active/", knowledge.knowledge_active, name="knowledge-active"),
+    # SP4N-LAPOR! by hand (/lapor/ is the citizens' own form)
+    path("sp4n-lapor/", lapor.follow_ups, name="lapor"),
+    path("sp4n-lapor/new/", lapor.new_report, name="lapor-new"),
+    path("sp4n-lapor/<int:pk>/posted/", lapor.posted, name="lapor-posted"),
     path("outbox/", outbox.outbox, name="outbox"),
     path("outbox/<int:pk>/retry/", outbox.retry, name="outbox-retry"),
 ]

@@ -227,6 +227,18 @@ def may_edit_knowledge(user) -> bool:
     return bool(user_roles(user) & {Role.OPERATOR, Role.KEPALA})
 
 
+def may_work_lapor(user) -> bool:
+    """SP4N-LAPOR!'s account is the Operator desk's: recording a LAPOR tracking id on a case, the list of follow-ups to
+    post into LAPOR's admin and marking them posted. The Kepala, who sees everything and answers for what the unit
+    tells the public, may too (as with the inbox)."""
+    return bool(user_roles(user) & {Role.OPERATOR, Role.KEPALA})
+
+
+def may_enter_lapor_reports(user) -> bool:
+    """Entering a LAPOR report as a new case is recording a complaint: the Operator's (SOP step 1), not the Kepala's."""
+    return Role.OPERATOR in user_roles(user)
+
+
 def may_view_receipt(user, complaint: Complaint) -> bool:
     """Whoever recorded a walk-in prints its receipt, even a TRC post that cannot open the case itself."""
     return complaint.created_by_id == getattr(user, "pk", None) or can_view(user, complaint)

@@ -178,3 +178,24 @@ def test_the_token_scheme_says_its_prefix(document):
 def test_openapi_spec_validator_accepts_it(document):
     validation = pytest.importorskip("openapi_spec_validator")
     validation.validate(document)
+
+
+def test_open311_answers_are_described_in_xml_too(document):
+    """GeoReport v2's XML (the path's `.xml`) beside JSON for every answer, errors included, with the element names
+    the XML renderer writes (channels/open311/renderers.py), and reads of requests open to callers without a key."""
+    found = 0
+    for path, method, operation in operations(document):
+        if not path.startswith("/open311/"):
+            continue
+        for status, response in operation["responses"].items():
+            found += 1
+            assert set(response["content"]) == {"application/json", "text/xml"}, (method, path, status)
+            if int(status) >= 400:
+                assert response["content"]["text/xml"]["schema"]["xml"] == {"name": "errors", "wrapped": True}
+        if method == "get" and path.startswith("/open311/v2/requests"):
+            assert {} in operation["security"], path  # the key is optional: the public form without one
+    assert found > 30
+    schemas = document["components"]["schemas"]
+    listing = document["paths"]["/open311/v2/services.{response_format}"]["get"]["responses"]["200"]["content"]["text/xml"]
+    assert listing["schema"]["xml"] == {"name": "services", "wrapped": True} and schemas["Service"]["xml"] == {"name": "service"}
+    assert (schemas["ServiceRequest"]["xml"], schemas["Error"]["xml"]) == ({"name": "request"}, {"name": "error"})

@@ -1,5 +1,5 @@
 """LAPOR's vocabulary in our terms: report type -> kind, its category -> our Category, its kecamatan -> District,
-and its 5-working-day follow-up deadline. Pure decisions, one place each; the tables are in
+and its 5-working-day follow-up deadline (holidays skipped). Pure decisions, one place each; the tables are in
 docs/integrations/sp4n-lapor.md.
 """
 
@@ -7,19 +7,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime
 
 from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from channels.districts import BALANGAN_RADIUS_KM, Placement, normalize, outside_note, place, with_notes
 from channels.sp4n_lapor.client import Disposition
-from channels.sp4n_lapor.models import LaporReportType
+from channels.sp4n_lapor.models import LaporReport, LaporReportType
 from complaints.models import Category, ComplaintKind
 from complaints.models.reporter import PHONE_PATTERN
 from complaints.services.intake import ComplaintInput, ReporterInput
+from complaints.working_days import working_day_deadline
 
 # What this module writes into a complaint (a note, a label) is stored, so it is in the office language.
 DATA_LANGUAGE = "id"
@@ -63,17 +63,23 @@ class Mapped:
 
 def follow_up_due(disposed_at: datetime, working_days: int | None = None) -> datetime:
     """LAPOR's deadline for the first follow-up: the end (24:00 WITA) of the N-th working day after the day of
-    the disposition. Working days are Monday to Friday; public holidays are not modelled, so around a holiday
-    this deadline is earlier than LAPOR's own."""
+    the disposition. Working days are Monday to Friday less the holiday calendar's days (complaints.working_days),
+    in both modes."""
     days = settings.SP4N_LAPOR_FOLLOW_UP_WORKING_DAYS if working_days is None else working_days
-    zone = timezone.get_default_timezone()
-    day = timezone.localtime(disposed_at, zone).date()
-    counted = 0
-    while counted < days:
-        day += timedelta(days=1)
-        if day.weekday() < 5:
-            counted += 1
-    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone)
+    return working_day_deadline(disposed_at, days)
+
+
+# A further update (after LAPOR has had its first follow-up) is due by the end of the next working day: LAPOR sets no
+# deadline of its own for it, and the reporter on LAPOR should read progress as soon as a WhatsApp reporter would.
+LATER_PUSH_WORKING_DAYS = 1
+
+
+def push_due(report: LaporReport, created_at: datetime) -> datetime:
+    """When a push made at `created_at` must be in LAPOR (manual mode: posted by the Operator): LAPOR's follow-up
+    deadline while the report has had no follow-up yet, else the end of the next working day."""
+    if report.followed_up_at is None:
+        return report.follow_up_due_at
+    return working_day_deadline(created_at, LATER_PUSH_WORKING_DAYS)
 
 
 def category_for(report_type: str, lapor_category: str) -> tuple[Category, bool]:

@@ -5,6 +5,7 @@ Imported by channels.models, so these are models of the `channels` app (its migr
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,8 +24,10 @@ class LaporReportType(models.TextChoices):
 class LaporReport(models.Model):
     """A complaint's SP4N-LAPOR! side: its tracking id, flags and LAPOR's own follow-up deadline.
 
-    LAPOR expects a follow-up (tindak lanjut) within 5 working days of the disposition; that deadline is kept
-    here beside the SOP's step deadlines on the complaint, with when we met it and what we last told LAPOR.
+    LAPOR expects a follow-up (tindak lanjut) within 5 working days of the disposition (holidays skipped,
+    complaints.working_days); that deadline is kept here beside the SOP's step deadlines on the complaint, with when
+    we met it and what we last told LAPOR. The same row whether the pull brought the report (API mode) or the
+    Operator recorded its tracking id by hand.
     """
 
     complaint = models.OneToOneField(Complaint, on_delete=models.PROTECT, related_name="lapor")
@@ -79,3 +82,41 @@ class LaporCursor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel}: {self.cursor or '-'}"
+
+
+class LaporPostKind(models.TextChoices):
+    """What a push tells LAPOR (the values of channels.sp4n_lapor.client.FOLLOW_UP and FINAL)."""
+
+    FOLLOW_UP = "follow_up", _("Tindak lanjut")
+    FINAL = "final", _("Status akhir")
+
+
+class LaporFollowUp(models.Model):
+    """In manual mode, a push the Operator posts into LAPOR's admin by hand: the same text the API mode would send,
+    due by `due_at`, on the portal's list until someone marks it posted (who and when)."""
+
+    report = models.ForeignKey(LaporReport, on_delete=models.PROTECT, related_name="follow_ups")
+    kind = models.CharField(_("jenis"), max_length=20, choices=LaporPostKind.choices)
+    text = models.TextField(_("teks untuk LAPOR"))
+    payload = models.JSONField(default=dict, blank=True, help_text="channels.sp4n_lapor.client.Push, as the API mode would send it.")
+    # The push's key (pushes.py): the same transition never makes a second row.
+    dedupe_key = models.CharField(max_length=200, unique=True)
+    created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
+    due_at = models.DateTimeField(_("tenggat"))
+    posted_at = models.DateTimeField(_("diposting ke LAPOR"), null=True, blank=True)
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("diposting oleh"),
+    )
+
+    class Meta:
+        ordering = ["due_at", "created_at", "id"]
+        verbose_name = _("tindak lanjut LAPOR manual")
+        verbose_name_plural = _("tindak lanjut LAPOR manual")
+        indexes = [models.Index(fields=["posted_at", "due_at"], name="lapor_post_due_idx")]
+
+    def __str__(self) -> str:
+        return f"LAPOR {self.report_id}: {self.kind} #{self.pk}"
+
+    def overdue(self, now=None) -> bool:
+        return self.posted_at is None and self.due_at < (now or timezone.now())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from channels.sp4n_lapor.models import LaporCursor, LaporReport
+from channels.sp4n_lapor.models import LaporCursor, LaporFollowUp, LaporReport
 from complaints.models import Complaint
 
 
@@ -19,6 +19,14 @@ def overdue_follow_ups(now=None) -> QuerySet[LaporReport]:
     return (
         LaporReport.objects.filter(followed_up_at__isnull=True, follow_up_due_at__lt=now)
         .select_related("complaint").order_by("follow_up_due_at")
+    )
+
+
+def due_follow_ups() -> QuerySet[LaporFollowUp]:
+    """The follow-ups waiting to be posted into LAPOR's admin (manual mode), the earliest deadline first."""
+    return (
+        LaporFollowUp.objects.filter(posted_at__isnull=True)
+        .select_related("report__complaint").order_by("due_at", "created_at", "id")
     )
 
 

@@ -36,7 +36,7 @@ LEASE_SECONDS_PER_PAGE = 120
 
 @dataclass
 class PullResult:
-    status: str = "ok"  # ok | error | busy | disabled | not_configured
+    status: str = "ok"  # ok | error | busy | disabled | not_configured | manual (adapters.ManualAdapter: nothing to pull)
     pages: int = 0
     created: list[str] = field(default_factory=list)  # our tracking codes
     repeated: int = 0  # items we already had

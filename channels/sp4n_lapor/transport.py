@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -30,9 +32,10 @@ class LaporTransport:
         return lapor_id
 
 
-def record_push(push: Push) -> None:
-    """LAPOR has it: what we last told it, and (the first time) when its follow-up deadline was met."""
-    now = timezone.now()
+def record_push(push: Push, at: datetime | None = None) -> None:
+    """LAPOR has it (accepted by its API, or posted by the Operator at `at`): what we last told it, and (the first
+    time) when its follow-up deadline was met."""
+    now = at or timezone.now()
     status = push.kind if push.kind == FOLLOW_UP else f"{push.kind}:{push.result}"
     LaporReport.objects.filter(tracking_id=push.tracking_id).update(
         last_pushed_status=status[:40], last_pushed_at=now, followed_up_at=Coalesce(F("followed_up_at"), now),

@@ -1,5 +1,6 @@
 from complaints.models.attachment import Attachment, AttachmentKind
 from complaints.models.breach import SlaBreach, StaffNotification
+from complaints.models.calendar import Holiday, HolidayKind
 from complaints.models.channel import Channel, ChannelKind
 from complaints.models.complaint import Complaint
 from complaints.models.event import AppendOnlyError, ComplaintEvent
@@ -28,6 +29,8 @@ __all__ = [
     "District",
     "FieldReport",
     "FieldResult",
+    "Holiday",
+    "HolidayKind",
     "KnowledgeAnswer",
     "KnowledgeTopic",
     "Reporter",

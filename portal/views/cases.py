@@ -21,13 +21,14 @@ from complaints.selectors import complaint_detail, complaint_events
 from complaints.services.attachments import add_attachments, attachment_kind_for
 from complaints.services.transitions import perform_action
 from complaints.workflow import Field, Transition, find_transition
+from portal.forms import LaporTrackingForm
 from portal.navigation import home_url
 from portal.thumbnails import jpeg_thumbnail_response
 from portal.views.dispatch import board_response
 from portal.views.lighter_forms import lighten_form
 from public.selectors import feedback_of
 from roles.masking import ReporterView, reporter_view
-from roles.policy import available_transitions, can_view, check_action
+from roles.policy import available_transitions, can_view, check_action, may_work_lapor
 
 
 class InvalidInput(Exception):
@@ -75,14 +76,21 @@ def case_context(
         "duplicate_candidates": likely_duplicates(complaint) if any(t.action == "mark_duplicate" for t in transitions) else [],
         "may_add_photos": _may_add_photos(request.user, complaint),
         "feedback": feedback_of(complaint),
-        # LAPOR's own follow-up deadline, beside the SOP's; only LAPOR's complaints have one.
-        "lapor": lapor_report_for(complaint) if complaint.channel_kind == ChannelKind.SP4N_LAPOR else None,
+        # LAPOR's own follow-up deadline, beside the SOP's: LAPOR's complaints have one, and any case on which the
+        # Operator recorded a LAPOR tracking id (portal/views/lapor.py), who also gets the form to record one.
+        **_lapor_context(request.user, complaint),
         "now": timezone.now(),
         "photo_errors": photo_errors or [],
         "alert": alert,
         "back_url": home_url(request.user),
         "nav_key": "",
     }
+
+
+def _lapor_context(user, complaint: Complaint) -> dict:
+    may_record = may_work_lapor(user)
+    lapor = lapor_report_for(complaint) if may_record or complaint.channel_kind == ChannelKind.SP4N_LAPOR else None
+    return {"lapor": lapor, "lapor_form": LaporTrackingForm() if may_record and lapor is None else None}
 
 
 def _open_action(transitions: list[Transition], replacement: ActionForm | None) -> str:

@@ -18,18 +18,20 @@ from tests.browser.support import Portal, path_of
 
 pytestmark = pytest.mark.browser
 
-# (login, queue role, queue title, the tabs in order: every page the role opens)
+# (login, queue role, queue title, the tabs in order: every page the role opens). SP4N-LAPOR!'s follow-ups are a tab in
+# the manual mode, the one without SP4N_LAPOR_BASE_URL (as here).
 ROLES = [
     ("operator", Role.OPERATOR, "Antrean Operator",
-     ["/queue/operator/", "/inbox/", "/cases/", "/intake/", "/outbox/", "/knowledge/", "/duty/roster/", "/notifications/"]),
+     ["/queue/operator/", "/inbox/", "/cases/", "/intake/", "/outbox/", "/sp4n-lapor/", "/knowledge/", "/duty/roster/",
+      "/notifications/"]),
     ("kasi", Role.KASI, "Verifikasi", ["/queue/kasi/", "/cases/", "/duty/roster/", "/notifications/"]),
     ("kabid", Role.KABID, "Penugasan",
      ["/queue/kabid/", "/cases/", "/dispatch/", "/dashboard/", "/hotspots/", "/duty/roster/", "/duty/log/", "/notifications/"]),
     ("trc-paringin", Role.TRC, "Tugas tim",
      ["/queue/trc/", "/cases/", "/intake/", "/duty/roster/", "/duty/log/", "/notifications/"]),
     ("kepala", Role.KEPALA, "Telaah Kepala",
-     ["/queue/kepala/", "/inbox/", "/cases/", "/dashboard/", "/hotspots/", "/outbox/", "/knowledge/", "/duty/roster/", "/duty/log/",
-      "/notifications/"]),
+     ["/queue/kepala/", "/inbox/", "/cases/", "/dashboard/", "/hotspots/", "/outbox/", "/sp4n-lapor/", "/knowledge/", "/duty/roster/",
+      "/duty/log/", "/notifications/"]),
 ]
 
 

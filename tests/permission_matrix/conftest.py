@@ -156,12 +156,27 @@ def _build(media) -> World:
                                          file=ContentFile(PNG, name="log.png"), created_at=own.created_at)
     _channel_complaints(world, teams, index)
     closed = world.complaints[("closed", "normal")]
+    lapor_follow_up = _lapor_follow_up(closed)
     world.objects = {
         "conversation": conversation, "message": message, "dead": dead, "webhook_endpoint": webhook_endpoint,
-        "roster": roster, "entry": entry, "photo": photo,
+        "roster": roster, "entry": entry, "photo": photo, "lapor_follow_up": lapor_follow_up,
         "receipt_token": receipt_token(closed.code), "feedback_token": feedback_token(closed.code),
     }
     return world
+
+
+def _lapor_follow_up(complaint: Complaint):
+    """A LAPOR report on the closed case, with its final status waiting for the Operator to post (manual mode)."""
+    from channels.sp4n_lapor.models import LaporFollowUp, LaporReport
+
+    report = LaporReport.objects.create(
+        complaint=complaint, tracking_id="8000000", report_type="pengaduan", disposed_at=complaint.created_at,
+        follow_up_due_at=complaint.created_at + timedelta(days=7),
+    )
+    return LaporFollowUp.objects.create(
+        report=report, kind="final", text="Hasil penanganan.", dedupe_key="matrix-lapor", due_at=report.follow_up_due_at,
+        payload={"kind": "final", "tracking_id": "8000000", "text": "Hasil penanganan.", "result": "resolved"},
+    )
 
 
 def _channel_complaints(world: World, teams: dict, index: int) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from channels.sp4n_lapor.services import pull
+from channels.sp4n_lapor.adapters import MANUAL, lapor_adapter
 
 
 class Command(BaseCommand):
@@ -14,7 +14,13 @@ class Command(BaseCommand):
         parser.add_argument("--max-pages", type=int, default=None, help="Stop after this many pages (default SP4N_LAPOR_MAX_PAGES).")
 
     def handle(self, *args, max_pages: int | None, **options) -> None:
-        result = pull(max_pages=max_pages)
+        result = lapor_adapter().pull(max_pages=max_pages)
+        if result.status == MANUAL:
+            raise CommandError(
+                "SP4N-LAPOR! is not configured for its API: in the manual mode (SP4N_LAPOR_MODE) nothing is pulled and "
+                "the Operator records LAPOR's reports at /sp4n-lapor/. To pull, set SP4N_LAPOR_BASE_URL and "
+                "SP4N_LAPOR_API_TOKEN."
+            )
         if result.status == "not_configured":
             raise CommandError("SP4N-LAPOR! is not configured: set SP4N_LAPOR_BASE_URL and SP4N_LAPOR_API_TOKEN.")
         if result.status == "disabled":
