@@ -8,6 +8,7 @@ os.environ.setdefault("DEBUG", "1")
 
 import pytest
 from django.contrib.auth.models import Group
+from django.test import Client
 from rest_framework.test import APIClient
 
 from complaints.models import Category, Channel, ChannelKind, District, Team
@@ -95,6 +96,28 @@ def api_as(users):
         client = APIClient()
         client.force_authenticate(users[who])
         return client
+
+    return client_for
+
+
+@pytest.fixture
+def portal_as(users):
+    """A browser-like client logged in as one of the `users` fixture's people."""
+
+    def client_for(who, **headers) -> Client:
+        client = Client(**headers)
+        client.force_login(users[who])
+        return client
+
+    return client_for
+
+
+@pytest.fixture
+def htmx_as(portal_as):
+    """The same, sending the header htmx sends, so views answer with a fragment."""
+
+    def client_for(who) -> Client:
+        return portal_as(who, HTTP_HX_REQUEST="true")
 
     return client_for
 

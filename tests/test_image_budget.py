@@ -14,7 +14,6 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.utils import timezone
 from PIL import Image, ImageFile
 
@@ -34,16 +33,6 @@ from tests.imagefiles import BOMB_SIDE, bomb_png, bomb_png_bytes, photo, photo_b
 pytestmark = pytest.mark.django_db
 
 TOO_LARGE = "terlalu besar untuk diolah"
-
-
-@pytest.fixture
-def portal_as(users):
-    def client_for(who) -> Client:
-        client = Client()
-        client.force_login(users[who])
-        return client
-
-    return client_for
 
 
 def forbid_decoding(monkeypatch) -> None:
