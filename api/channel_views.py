@@ -13,7 +13,7 @@ from api import idempotency
 from api.fields import DateTimeField
 from api.throttles import ChannelIntakeThrottle
 from channels.services import NormalizedMessage, receive_message
-from public.ratelimit import RateLimitedViewMixin
+from common.ratelimit import RateLimitedViewMixin
 from roles.principals import is_channel
 
 IDEMPOTENCY_HEADER = idempotency.IDEMPOTENCY_HEADER

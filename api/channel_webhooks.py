@@ -18,12 +18,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.parsers import LimitedJSONParser
 from api.throttles import ChannelIntakeThrottle
 from channels.models import WEBHOOK_TEST_EVENT, WebhookEndpoint, WebhookEventType
 from channels.selectors import webhook_endpoints
 from channels.webhooks import MAX_GRACE_HOURS, EndpointDisabled, delete_endpoint, queue_test_event, rotate_secret
-from public.ratelimit import RateLimitedViewMixin
+from common.parsers import LimitedJSONParser
+from common.ratelimit import RateLimitedViewMixin
 from roles.policy import may_manage_webhooks
 
 TAGS = ["channel webhooks"]

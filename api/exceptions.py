@@ -1,4 +1,4 @@
-"""One error shape for the whole API: RFC 9457 problem details with a stable `code` from api/problems.py.
+"""One error shape for the whole API: RFC 9457 problem details with a stable `code` from common/problems.py.
 
 DRF calls `exception_handler` for anything a view raises. Whatever it does not know (a bug) it leaves alone, so
 Django's handler500 (config/error_views.py) answers it: logged with its traceback, sent without one.
@@ -19,7 +19,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
-from api.problems import PROBLEM_CONTENT_TYPE, REGISTRY, problem_body
+from common.problems import PROBLEM_CONTENT_TYPE, REGISTRY, problem_body
 from complaints.errors import InputError, WorkflowError
 
 __all__ = ["PROBLEM_CONTENT_TYPE", "exception_handler", "problem"]

@@ -3,7 +3,7 @@
 Views declare the errors particular to them (409 on an action, 412 with If-Match); this hook adds those any
 operation can give (400 malformed input, 401/403 with authentication, 404 with a path parameter, 413/415 with a
 body, 429, 500, 503), points each at the `Problem` schema under `application/problem+json`, and lists the codes
-each status may carry. The codes come from the registry (api/problems.py), so openapi.yaml cannot drift from it.
+each status may carry. The codes come from the registry (common/problems.py), so openapi.yaml cannot drift from it.
 Open311 keeps the error format its specification fixes. A second hook (`make_contract`) then makes true of the whole
 document what generators and validators read literally; tests/test_openapi_contract.py checks the result.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from jsonschema import Draft202012Validator
 
-from api.problems import ERRORS, TITLES, codes_for_status
+from common.problems import ERRORS, TITLES, codes_for_status
 
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")

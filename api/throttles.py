@@ -1,10 +1,10 @@
 """Intake limits per channel: a channel key may send `TRECKK_RATE_LIMITS["intake"]` messages and complaints
 (together) per window, counted by channel (not by address: a gateway sends from a few addresses for thousands of
-citizens). Counted in the same cache counters as the public pages' limits (public/ratelimit.py)."""
+citizens). Counted in the same cache counters as the public pages' limits (common/ratelimit.py)."""
 
 from __future__ import annotations
 
-from public import ratelimit
+from common import ratelimit
 from roles.principals import is_channel
 
 

@@ -28,7 +28,7 @@ from api.exceptions import problem
 from audit.lockout import lockout_message
 from audit.models import AuditKind
 from audit.records import record
-from public import ratelimit
+from common import ratelimit
 from roles.principals import is_channel
 
 PREFIX_LENGTH = 8

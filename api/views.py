@@ -44,6 +44,8 @@ from api.serializers import (
 )
 from api.throttles import ChannelIntakeThrottle
 from channels.complaint_view import channel_complaint, channel_complaints, just_submitted
+from common.files import private_file_response
+from common.ratelimit import RateLimitedViewMixin
 from complaints.filters import ChannelComplaintFilter, ComplaintFilter
 from complaints.models import Attachment, Category, Complaint, ComplaintEvent, District, Team, Village
 from complaints.selectors import complaint_detail, complaint_events, complaint_list, queue_for
@@ -51,7 +53,6 @@ from complaints.services.attachments import add_attachment, check_file_count
 from complaints.services.intake import ComplaintInput, ReporterInput, submit_complaint
 from complaints.services.transitions import perform_action
 from complaints.workflow import TRANSITIONS
-from public.ratelimit import RateLimitedViewMixin
 from public.selectors import public_timeline_events
 from roles.policy import attachment_condition, available_transitions, sees_case_internals
 from roles.principals import is_channel, user_roles, user_team_ids
@@ -366,10 +367,9 @@ class AttachmentDownloadView(APIView):
         attachment = complaint.attachments.filter(attachment_condition(request.user), pk=pk).first()
         if attachment is None:
             raise NotFound()
-        response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
-        response["Content-Disposition"] = f'inline; filename="{attachment.pk}{attachment.extension}"'
-        response["Cache-Control"] = "private, max-age=3600"
-        return response
+        return private_file_response(
+            attachment.file.storage, attachment.file.name, attachment.content_type, f"{attachment.pk}{attachment.extension}"
+        )
 
 
 @extend_schema(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from audit.models import AuditEntry
-from complaints.admin import ReadOnlyAdmin
+from common.admin import ReadOnlyAdmin
 
 
 @admin.register(AuditEntry)

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from complaints.models.event import AppendOnlyError, AppendOnlyQuerySet
+from common.append_only import AppendOnlyError, AppendOnlyQuerySet
 
 
 class AuditKind(models.TextChoices):

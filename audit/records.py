@@ -12,8 +12,8 @@ from django.db import DatabaseError, transaction
 from django.http import HttpRequest
 
 from audit.models import AuditEntry, AuditKind
+from common.ratelimit import client_ip
 from config.redaction import redact
-from public.ratelimit import client_ip
 
 logger = logging.getLogger("treckk.audit")
 

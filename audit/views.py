@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 
-from public import ratelimit
+from common import ratelimit
 
 
 class LoginView(auth_views.LoginView):

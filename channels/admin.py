@@ -19,7 +19,8 @@ from channels.outbox import retry_now
 from channels.sp4n_lapor.models import LaporCursor, LaporFollowUp, LaporReport
 from channels.webhooks import new_webhook_secret, reenable_endpoint, rotate_secret
 from channels.whatsapp.versions import configured_notice, upgrade_hint
-from complaints.admin import ChannelAdmin, ReadOnlyAdmin
+from common.admin import ReadOnlyAdmin
+from complaints.admin import ChannelAdmin
 from complaints.models import Channel, ChannelKind
 from roles.masking import MASKED_SENDER, SenderView, sender_view
 

@@ -3,14 +3,12 @@
 SP4N-LAPOR! gives a kecamatan as free text, Open311 gives coordinates and/or an address string; both end up
 here, so the two connectors place reports the same way. Reads only.
 
-Coordinates go to the kecamatan whose reference centre (complaints.reference_data) is nearest, when nothing
-names one. That is coarse near a border, and the Operator can see the coordinates on the case; a point farther
-than `max_km` from every centre is treated as outside Kabupaten Balangan and not used for placing.
+Coordinates go to the kecamatan complaints.places.nearest_district gives (the one rule the inbox uses too), when
+nothing names one; a point it places nowhere is treated as outside Kabupaten Balangan and not used for placing.
 """
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -19,11 +17,8 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from complaints.models import District, Village
+from complaints.places import nearest_district
 
-EARTH_RADIUS_KM = 6371.0
-# No point of Kabupaten Balangan is this far from its nearest kecamatan centre; anything farther is elsewhere
-# (or a phone's 0,0 when it has no fix).
-BALANGAN_RADIUS_KM = 40.0
 _PREFIX = re.compile(r"^(kecamatan|kec\.?)\s+", re.IGNORECASE)
 
 
@@ -75,28 +70,8 @@ def district_in_text(text: str) -> tuple[District, Village | None] | None:
     return None
 
 
-def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance (haversine)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
-
-
-def nearest_district(latitude: Decimal | float, longitude: Decimal | float, *, max_km: float) -> District | None:
-    """The kecamatan with the nearest centre, or None when every centre is farther than `max_km`."""
-    best: tuple[float, District] | None = None
-    for district in District.objects.exclude(latitude=None).exclude(longitude=None):
-        km = distance_km(float(latitude), float(longitude), float(district.latitude), float(district.longitude))
-        if best is None or km < best[0]:
-            best = (km, district)
-    if best is None or best[0] > max_km:
-        return None
-    return best[1]
-
-
 def place(
-    *, default_slug: str, max_km: float, district_text: str = "", address: str = "",
+    *, default_slug: str, district_text: str = "", address: str = "",
     latitude: Decimal | None = None, longitude: Decimal | None = None,
 ) -> Placement:
     """Where a report happened, most precise source first: the kecamatan named by the sender (LAPOR's field),
@@ -105,7 +80,7 @@ def place(
     for the Operator. Coordinates far from every kecamatan are flagged `outside` (a wrong fix, or 0,0)."""
     near = None
     if latitude is not None and longitude is not None:
-        near = nearest_district(latitude, longitude, max_km=max_km)
+        near = nearest_district(latitude, longitude)
     outside = latitude is not None and longitude is not None and near is None
     named = district_named(district_text) if district_text else None
     in_address = district_in_text(address) if address else None

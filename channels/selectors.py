@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
+import mimetypes
+import posixpath
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import chain
 
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db.models import CharField, Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 
 from channels.models import CannedReply, Conversation, InboundMessage, OutboundMessage, OutboundStatus, WebhookEndpoint
 from channels.sp4n_lapor.models import LaporFollowUp
-from complaints.models import Channel, Complaint
+from common.forms import DESCRIPTION_LIMIT
+from complaints.models import Channel, ChannelKind, Complaint
+from complaints.models.reporter import PHONE_PATTERN
+from complaints.places import nearest_district
 
 # A thread shows this many of the latest messages each way; older ones stay in the database (and the admin).
 THREAD_LIMIT = 200
 # Where the adapters store downloaded media in default_storage; nothing outside it is ever served.
 MEDIA_PREFIX = "channel-media/"
+# Media types the inbox serves from storage (what the adapters keep); anything else is not served at all.
+SERVED_TYPES = {"image/jpeg", "image/png", "image/webp", "application/pdf"}
 OUTBOX_TABS = {
     "dead": (OutboundStatus.DEAD,),
     "pending": (OutboundStatus.PENDING, OutboundStatus.SENDING),
@@ -77,6 +88,7 @@ class ThreadItem:
     at: datetime
     inbound: InboundMessage | None = None
     outbound: OutboundMessage | None = None
+    media: tuple[dict, ...] = ()  # an inbound message's media, as media_entries gives them
 
 
 @dataclass(frozen=True)
@@ -100,7 +112,7 @@ def conversation_thread(conversation: Conversation) -> Thread:
     )
     truncated = len(inbound) > THREAD_LIMIT or len(outbound) > THREAD_LIMIT
     items = chain(
-        (ThreadItem(at=m.sent_at, inbound=m) for m in inbound[:THREAD_LIMIT]),
+        (ThreadItem(at=m.sent_at, inbound=m, media=tuple(media_entries(m))) for m in inbound[:THREAD_LIMIT]),
         (ThreadItem(at=m.created_at, outbound=m) for m in outbound[:THREAD_LIMIT]),
     )
     return Thread(items=sorted(items, key=lambda item: (item.at, item.outbound is not None)), truncated=truncated)
@@ -135,6 +147,87 @@ def stored_media(message: InboundMessage, index: int) -> dict | None:
 def stored_media_indexes(message: InboundMessage) -> list[int]:
     media = message.media if isinstance(message.media, list) else []
     return [index for index in range(len(media)) if stored_media(message, index) is not None]
+
+
+def served_type(item: dict) -> str:
+    """The content type a stored media item is served as, from its own path; empty when it is not served at all."""
+    guessed = mimetypes.guess_type(item.get("path") or "")[0] or ""
+    return guessed if guessed in SERVED_TYPES else ""
+
+
+def media_entries(message: InboundMessage) -> list[dict]:
+    """What the thread shows per media item: a thumbnail/link for a stored file, else why there is none."""
+    entries = []
+    for index, item in enumerate(message.media if isinstance(message.media, list) else []):
+        if not isinstance(item, dict):
+            continue
+        stored = stored_media(message, index) is not None
+        content_type = served_type(item) if stored else ""
+        url = item.get("url") if isinstance(item.get("url"), str) and item["url"].startswith(("https://", "http://")) else ""
+        entries.append({
+            "index": index, "stored": stored and bool(content_type), "image": content_type.startswith("image/"),
+            "caption": item.get("caption") or "", "url": url, "error": item.get("error") or "",
+        })
+    return entries
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    path: str  # in default_storage, under MEDIA_PREFIX
+    content_type: str  # one of SERVED_TYPES
+
+
+def stored_media_file(conversation: Conversation, message_id: int, index: int) -> StoredFile | None:
+    """A message's stored media file the inbox may serve: the message is the conversation's, the item was stored
+    under channel-media/, it is a served type, and the file is still there; else None."""
+    message = InboundMessage.objects.filter(pk=message_id, conversation=conversation).only("pk", "media").first()
+    item = stored_media(message, index) if message is not None else None
+    content_type = served_type(item) if item else ""
+    if not content_type or not default_storage.exists(item["path"]):
+        return None
+    return StoredFile(path=item["path"], content_type=content_type)
+
+
+def open_stored_media(messages: Iterable[InboundMessage]) -> list[File]:
+    """The messages' stored media files, opened (the caller closes them), to become a complaint's evidence."""
+    files = []
+    for message in messages:
+        for index in stored_media_indexes(message):
+            item = message.media[index]
+            if not served_type(item) or not default_storage.exists(item["path"]):
+                continue
+            stored = default_storage.open(item["path"], "rb")
+            stored.name = posixpath.basename(item["path"])
+            files.append(stored)
+    return files
+
+
+def reply_mode(conversation: Conversation) -> str:
+    """'template' when WhatsApp's 24-hour window has closed; every other channel answers freely."""
+    if conversation.channel.kind != ChannelKind.WHATSAPP:
+        return "free"
+    try:
+        from channels.whatsapp.window import reply_mode as whatsapp_reply_mode
+    except ImportError:
+        return "free"
+    return whatsapp_reply_mode(conversation)
+
+
+def complaint_draft(conversation: Conversation, messages: list[InboundMessage]) -> dict:
+    """A complaint as the conversation tells it, for the Operator to check: the unlinked messages' text, the latest
+    shared location and its kecamatan (complaints.places, the rule every channel places by), the sender."""
+    unlinked = [m for m in messages if m.complaint_id is None]
+    text = "\n".join(m.text.strip() for m in unlinked if m.text.strip())
+    draft = {"description": text[:DESCRIPTION_LIMIT], "reporter_name": conversation.sender_name[:150]}
+    if re.fullmatch(PHONE_PATTERN, conversation.sender_phone):
+        draft["reporter_phone"] = conversation.sender_phone
+    located = next((m for m in reversed(unlinked or messages) if m.latitude is not None and m.longitude is not None), None)
+    if located is not None:
+        draft.update(latitude=located.latitude, longitude=located.longitude, address=located.location_name[:255])
+        district = nearest_district(located.latitude, located.longitude)
+        if district is not None:
+            draft["district"] = district.pk
+    return draft
 
 
 def outbox_messages(tab: str) -> QuerySet[OutboundMessage]:

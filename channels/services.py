@@ -17,6 +17,7 @@ from channels import texts
 from channels.models import Conversation, InboundMessage, OutboundKind, OutboundMessage
 from channels.notifications import message_reporter
 from channels.outbox import queue_message
+from channels.selectors import open_stored_media
 from complaints.errors import IdempotencyKeyReused, WorkflowError
 from complaints.models import Channel, Complaint
 from complaints.services.intake import ComplaintInput, IntakeResult, submit_complaint
@@ -144,13 +145,23 @@ def mark_read(conversation: Conversation) -> None:
     Conversation.objects.filter(pk=conversation.pk).update(unread_count=0)
 
 
-def create_complaint(*, user, conversation: Conversation, data: ComplaintInput, message_ids: list[int], uploads=()) -> IntakeResult:
-    """A complaint from a conversation: linked to it and its messages, and the reporter gets the receipt."""
-    with transaction.atomic():
-        data.channel_kind = conversation.channel.kind
-        result = submit_complaint(user=user, data=data, uploads=uploads)
-        link_messages(conversation=conversation, complaint=result.complaint, message_ids=message_ids)
-        message_reporter(result.complaint, OutboundKind.RECEIPT, texts.receipt(result.complaint), user=user)
+def create_complaint(
+    *, user, conversation: Conversation, data: ComplaintInput, message_ids: list[int], attach_media: bool = False,
+) -> IntakeResult:
+    """A complaint from a conversation: linked to it and its messages, and the reporter gets the receipt. With
+    `attach_media`, the files the adapters stored for those messages become its evidence (an InputError on "file"
+    when one is refused)."""
+    chosen = InboundMessage.objects.filter(conversation=conversation, pk__in=message_ids).only("pk", "media").order_by("sent_at", "id")
+    uploads = open_stored_media(chosen) if attach_media else []
+    try:
+        with transaction.atomic():
+            data.channel_kind = conversation.channel.kind
+            result = submit_complaint(user=user, data=data, uploads=uploads)
+            link_messages(conversation=conversation, complaint=result.complaint, message_ids=message_ids)
+            message_reporter(result.complaint, OutboundKind.RECEIPT, texts.receipt(result.complaint), user=user)
+    finally:
+        for upload in uploads:
+            upload.close()
     return result
 
 

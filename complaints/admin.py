@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from common.admin import ReadOnlyAdmin
 from complaints.knowledge import knowledge_answer_used
 from complaints.models import Category, Channel, Complaint, District, Holiday, KnowledgeAnswer, SlaPolicy, Team, Village
 
@@ -94,19 +95,6 @@ class DistrictAdmin(admin.ModelAdmin):
 class TeamAdmin(admin.ModelAdmin):
     list_display = ("name", "district", "is_active")
     list_filter = ("is_active",)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows that change only through the services (or never, like the audit trail): shown, not edited."""
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Complaint)

@@ -1,6 +1,6 @@
 """Decoding a citizen's image within a memory budget: the one place that decides whether, and at which scale, Pillow
 may decode an image. Upload checks and re-encoding (complaints/services/attachments.py), previews
-(portal/thumbnails.py) and messaging media (channels/media_store.py) all open images through here.
+(common/thumbnails.py) and messaging media (channels/media_store.py) all open images through here.
 
 A PNG of 400 KB can hold a 7070 x 7070 canvas of 16-bit RGBA: 200 MB once decoded, more than a worker has to spare.
 So before any pixel is read, from the header alone (Image.open reads no more), the memory a decode takes is

@@ -1,6 +1,6 @@
 """Django's error handlers (handler400/403/404/500 in config/urls.py) and the one place that decides how an error
 is answered: problem+json for programs (the API, the webhooks), the spec's error list on Open311, and for people
-the portal's error page in their language, with the same message the API sends (api/problems.py).
+the portal's error page in their language, with the same message the API sends (common/problems.py).
 
 Nothing here shows a traceback, an exception's text from a bug, or SQL: the 500 answer is fixed text, and the
 details go to the log (Django logs an unhandled exception before it calls handler500).
@@ -13,8 +13,8 @@ from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.views.decorators.csrf import requires_csrf_token
 
-from api.problems import BY_STATUS, error_for, problem_response
 from channels.open311.renderers import error_response as open311_error
+from common.problems import BY_STATUS, error_for, problem_response
 
 # Clients of these paths are programs: they get problem+json.
 MACHINE_PREFIXES = ("/api/", "/channels/", "/health/")

@@ -32,13 +32,13 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from api.problems import REGISTRY, problem_response
 from channels.open311.renderers import error_response as open311_error
+from common.problems import REGISTRY, problem_response
 
 logger = logging.getLogger("treckk.outage")
 
-ERROR_CODE = "service_unavailable"  # registered in api/problems.py, documented in docs/errors.md
-# Paths whose clients are programs: they get problem+json (the API's error shape, api/problems.py) not a page;
+ERROR_CODE = "service_unavailable"  # registered in common/problems.py, documented in docs/errors.md
+# Paths whose clients are programs: they get problem+json (the API's error shape, common/problems.py) not a page;
 # Open311 apps get GeoReport v2's own error list.
 MACHINE_PREFIXES = ("/api/", "/channels/", "/health/")
 OPEN311_PREFIX = "/open311/"

@@ -163,7 +163,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("TRECKK_LOGIN_LOCKOUT_M
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "audit.lockout.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "public.ratelimit.client_ip"  # the same address the rate limits and the audit use
+AXES_CLIENT_IP_CALLABLE = "common.ratelimit.client_ip"  # the same address the rate limits and the audit use
 AXES_VERBOSE = False  # the audit log records each failure and lockout once, in its own format
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 
@@ -193,7 +193,7 @@ STORAGES = {
     },
 }
 
-# Request limits (config/limits.py, docs/errors.md). Uploads: phones send photos of a few MB; a file beyond
+# Request limits (config/limits.py, common/limits.py, docs/errors.md). Uploads: phones send photos of a few MB; a file beyond
 # TRECKK_MAX_ATTACHMENT_BYTES is refused with 413 `file_too_large`, a multipart body beyond TRECKK_MAX_REQUEST_BYTES
 # (TRECKK_MAX_FILES_PER_REQUEST such photos and the form) with 413 `request_too_large` before it is read. Any other body (JSON, forms,
 # webhooks) may have DATA_UPLOAD_MAX_MEMORY_SIZE (1 MB; a complaint is a few kB, a provider's webhook batch tens).
@@ -236,10 +236,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "api.pagination.StandardPagination",
     "PAGE_SIZE": 25,
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
-    # JSON only, within config/limits.py's limits (UTF-8, depth): one body format per endpoint, as openapi.yaml
+    # JSON only, within common/limits.py's limits (UTF-8, depth): one body format per endpoint, as openapi.yaml
     # documents it, so a generated client sends what the server reads. Uploads (multipart) and Open311 (forms, as
     # GeoReport v2 prescribes) set their own parsers; anything else answers 415 `unsupported_media_type`.
-    "DEFAULT_PARSER_CLASSES": ["api.parsers.LimitedJSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["common.parsers.LimitedJSONParser"],
     "DEFAULT_VERSIONING_CLASS": None,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }

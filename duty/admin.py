@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from complaints.admin import ReadOnlyAdmin
+from common.admin import ReadOnlyAdmin
 from duty.models import FieldLogCorrection, FieldLogEntry, RosterEntry, Shift
 
 

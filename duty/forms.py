@@ -9,12 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common.forms import MultipleImageField
 from complaints import dates
 from complaints.models import District, Team, Village
 from duty.models import DutyType, FieldLogKind, Shift
 from duty.selectors import post_members
 from duty.services import FieldLogInput, display_name
-from portal.forms import MultipleImageField
 
 REQUIRED = {"required": gettext_lazy("Wajib diisi.")}
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

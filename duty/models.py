@@ -15,11 +15,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.append_only import AppendOnly
 from complaints.models import Complaint, District, Team, Village
-
-
-class AppendOnlyError(Exception):
-    pass
 
 
 class Shift(models.Model):
@@ -101,21 +98,6 @@ class FieldLogKind(models.TextChoices):
     EVENT_SECURITY = "pengamanan", _("Pengamanan kegiatan")
     OFFICE_GUARD = "jaga_kantor", _("Jaga kantor")
     OTHER = "lainnya", _("Lainnya")
-
-
-class AppendOnly(models.Model):
-    """Written once by a service; never changed or deleted (the audit trail of the field log)."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs) -> None:
-        if self.pk is not None:
-            raise AppendOnlyError(f"{type(self).__name__} is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError(f"{type(self).__name__} is append-only.")
 
 
 class FieldLogEntry(AppendOnly):

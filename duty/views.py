@@ -17,13 +17,14 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common.files import private_file_response
+from common.thumbnails import jpeg_thumbnail_response
 from complaints import dates
 from complaints.errors import InputError
 from complaints.models import Team
 from duty import selectors, services
 from duty.forms import CorrectionForm, FieldLogFilterForm, FieldLogForm, RosterEntryForm, WeekForm
 from duty.models import FieldLogEntry, FieldLogKind, RosterEntry
-from portal.thumbnails import jpeg_thumbnail_response
 from roles.policy import DutyAccess, field_log_access, roster_access
 
 LOG_PAGE_SIZE = 30
@@ -317,10 +318,7 @@ def _photo(request: HttpRequest, pk: int, photo_pk: int):
 @login_required
 def log_photo(request: HttpRequest, pk: int, photo_pk: int) -> FileResponse:
     photo = _photo(request, pk, photo_pk)
-    response = FileResponse(photo.file.open("rb"), content_type=photo.content_type)
-    response["Content-Disposition"] = f'inline; filename="kegiatan-{pk}-{photo.pk}{photo.extension}"'
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return private_file_response(photo.file.storage, photo.file.name, photo.content_type, f"kegiatan-{pk}-{photo.pk}{photo.extension}")
 
 
 @login_required

@@ -1,6 +1,6 @@
 """Spam protection for the web form without third-party services: a honeypot field and a signed fill-time stamp.
 
-Together with the per-address rate limit (public/ratelimit.py). A bot fills every field (the honeypot, which
+Together with the per-address rate limit (common/ratelimit.py). A bot fills every field (the honeypot, which
 people never see) and posts at once (the stamp says when the form was served, and cannot be forged or reused
 after `TRECKK_FORM_MAX_AGE_SECONDS`).
 """

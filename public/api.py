@@ -14,8 +14,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.auth import ChannelKeyAuthentication
+from common.ratelimit import RateLimitedViewMixin, ScopedThrottle
 from complaints.models import Complaint
-from public.ratelimit import RateLimitedViewMixin, ScopedThrottle
 from public.selectors import find_complaint, tracking
 from public.serializers import FeedbackRequestSerializer, PublicFeedbackSerializer, PublicTrackingSerializer
 from public.services import check_rater, leave_feedback

@@ -8,11 +8,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import DESCRIPTION_LIMIT, MultipleImageField
 from complaints import dates
 from complaints.models import Category, ChannelKind, ComplaintKind, District, Village
 from complaints.models.reporter import phone_validator
 from complaints.services.intake import ComplaintInput, ReporterInput
-from portal.forms import DESCRIPTION_LIMIT, MultipleImageField
 from public.models import COMMENT_LIMIT, RATING_MAX, RATING_MIN
 
 

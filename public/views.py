@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from common import ratelimit
 from complaints.errors import InputError, InvalidState, WorkflowError
 from complaints.models import Village
-from public import antispam, ratelimit
+from public import antispam
 from public.forms import FeedbackForm, TrackForm, WebReportForm
 from public.links import code_from_feedback_token, code_from_receipt_token, feedback_path, receipt_token, tracking_path, tracking_url
 from public.selectors import find_complaint, tracking

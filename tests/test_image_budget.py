@@ -20,13 +20,13 @@ from PIL import Image, ImageFile
 from channels import media_store
 from channels.models import InboundMessage
 from channels.services import NormalizedMessage, receive_message
+from common.thumbnails import thumbnail_name
 from complaints import images
 from complaints.errors import InputError
 from complaints.models import Attachment, Channel, ChannelKind
 from complaints.services.attachments import clean_image
 from duty.models import FieldLogEntry, FieldLogPhoto
 from duty.services import FieldLogInput, record_field_log
-from portal.thumbnails import thumbnail_name
 from roles.roles import Role
 from tests.imagefiles import BOMB_SIDE, bomb_png, bomb_png_bytes, photo, photo_bytes
 

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from channels.districts import BALANGAN_RADIUS_KM, outside_note, place, with_notes
+from channels.districts import outside_note, place, with_notes
 from channels.open311.selectors import service
 from complaints.models import Category
 from complaints.services.intake import ComplaintInput, IntakeResult, ReporterInput, submit_complaint
@@ -43,7 +43,7 @@ def submit_service_request(*, user, data: dict, external_ref: str = "", fingerpr
     latitude, longitude = _coordinate(data.get("lat")), _coordinate(data.get("long"))
     address = data.get("address_string", "")
     placement = place(
-        default_slug=settings.OPEN311_DEFAULT_DISTRICT, max_km=BALANGAN_RADIUS_KM, address=address,
+        default_slug=settings.OPEN311_DEFAULT_DISTRICT, address=address,
         latitude=latitude, longitude=longitude,
     )
     notes = []

@@ -33,7 +33,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api import idempotency
-from api.parsers import LimitedJSONParser
 from api.throttles import ChannelIntakeThrottle
 from channels.complaint_view import channel_view
 from channels.open311 import selectors
@@ -53,11 +52,12 @@ from channels.open311.serializers import (
     service_body,
 )
 from channels.open311.services import UnknownService, submit_service_request
+from common import ratelimit
+from common.parsers import LimitedJSONParser
+from common.ratelimit import RateLimitedViewMixin
 from complaints import dates
 from complaints.errors import InputError, WorkflowError
 from complaints.models import Category
-from public import ratelimit
-from public.ratelimit import RateLimitedViewMixin
 from public.selectors import tracking
 from roles.principals import is_channel
 
@@ -154,7 +154,7 @@ class Open311View(APIView):
     # The first is the default; the path's suffix chooses (FormatInPath). `xml_root` names each view's XML root.
     renderer_classes = [JSONRenderer, GeoReportXMLRenderer]
     xml_root = "response"
-    parser_classes = [FormParser, MultiPartParser, LimitedJSONParser]  # JSON within config/limits.py's limits
+    parser_classes = [FormParser, MultiPartParser, LimitedJSONParser]  # JSON within common/limits.py's limits
     content_negotiation_class = FormatInPath
 
     def get_format_suffix(self, **kwargs) -> str | None:

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from channels.districts import BALANGAN_RADIUS_KM, Placement, normalize, outside_note, place, with_notes
+from channels.districts import Placement, normalize, outside_note, place, with_notes
 from channels.sp4n_lapor.client import Disposition
 from channels.sp4n_lapor.models import LaporReport, LaporReportType
 from complaints.models import Category, ComplaintKind
@@ -142,8 +142,8 @@ def reporter_for(item: Disposition) -> ReporterInput:
 def complaint_input(item: Disposition) -> Mapped:
     category, category_matched = category_for(item.report_type, item.category)
     placement = place(
-        default_slug=settings.SP4N_LAPOR_DEFAULT_DISTRICT, max_km=BALANGAN_RADIUS_KM,
-        district_text=item.kecamatan, address=item.address, latitude=item.latitude, longitude=item.longitude,
+        default_slug=settings.SP4N_LAPOR_DEFAULT_DISTRICT, district_text=item.kecamatan, address=item.address,
+        latitude=item.latitude, longitude=item.longitude,
     )
     data = ComplaintInput(
         category=category, description=description_for(item), district=placement.district, village=placement.village,

@@ -17,22 +17,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from api.problems import problem_response
 from channels.models import InboundMessage, OutboundKind
 from channels.outbox import queue_message
 from channels.services import TRACKING_CODE, receive_message
 from channels.telegram import texts
 from channels.telegram.tasks import download_photo
 from channels.telegram.updates import MalformedUpdate, ParsedUpdate, parse_update
+from common.limits import JSONRefused, loads
+from common.problems import problem_response
 from complaints.models import Channel, ChannelKind, Complaint
-from config.limits import JSONRefused, loads
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105  (the header's name, not a secret)
 WELCOME_COMMANDS = ("start", "help")
 
 
 def _problem(status: int, code: str, detail: str | None = None) -> JsonResponse:
-    """The API's error shape (RFC 9457 problem details, codes in api/problems.py)."""
+    """The API's error shape (RFC 9457 problem details, codes in common/problems.py)."""
     return problem_response(status, code, detail)
 
 
@@ -59,7 +59,7 @@ def webhook(request: HttpRequest) -> JsonResponse:
     if channel is None:
         return _problem(404, "no_channel", _("Tidak ada kanal Telegram yang aktif."))
     try:
-        parsed = parse_update(loads(request.body))  # UTF-8, depth and size limits (config/limits.py)
+        parsed = parse_update(loads(request.body))  # UTF-8, depth and size limits (common/limits.py)
     except JSONRefused as refused:
         return _problem(refused.status, refused.code, refused.message)
     except (ValueError, MalformedUpdate) as error:

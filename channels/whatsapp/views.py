@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
-from api.problems import problem_response
 from channels.whatsapp.inbound import active_channel, store_webhook
-from config.limits import JSONRefused, loads
+from common.limits import JSONRefused, loads
+from common.problems import problem_response
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +29,7 @@ SIGNATURE_PREFIX = "sha256="
 
 
 def problem(status: int, code: str, detail: str | None = None) -> JsonResponse:
-    """The API's error shape (RFC 9457 problem details, codes in api/problems.py), so integrators see one format."""
+    """The API's error shape (RFC 9457 problem details, codes in common/problems.py), so integrators see one format."""
     return problem_response(status, code, detail)
 
 
@@ -68,7 +68,7 @@ class WebhookView(View):
         if channel is None:
             return problem(404, "channel_inactive", _("Kanal WhatsApp tidak aktif."))
         try:
-            payload = loads(body)  # UTF-8, depth and size limits (config/limits.py)
+            payload = loads(body)  # UTF-8, depth and size limits (common/limits.py)
         except JSONRefused as refused:
             return problem(refused.status, refused.code, refused.message)
         stored = store_webhook(channel, payload)

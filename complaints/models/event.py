@@ -2,38 +2,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common.append_only import AppendOnlyError, AppendOnlyQuerySet
 from complaints.models.channel import Channel
 from complaints.models.complaint import Complaint
 from complaints.workflow import Status
-
-
-class AppendOnlyError(Exception):
-    """Raised by every code path that would change or delete an append-only row."""
-
-
-class AppendOnlyQuerySet(models.QuerySet):
-    """Refuses bulk rewrites: `update()`, `bulk_update()` and `delete()` on the queryset (the model refuses
-    `save()` of an existing row and `delete()`). On PostgreSQL a trigger refuses UPDATE and DELETE as well,
-    for SQL that never passes through here (audit app, migration 0002)."""
-
-    def update(self, **kwargs):
-        raise AppendOnlyError(f"{self.model.__name__} rows are append-only.")
-
-    def _update(self, values):
-        # Model.save() and bulk_update() reach the database through here; insertions never do.
-        raise AppendOnlyError(f"{self.model.__name__} rows are append-only.")
-
-    def bulk_update(self, objs, fields, batch_size=None):
-        raise AppendOnlyError(f"{self.model.__name__} rows are append-only.")
-
-    def delete(self):
-        raise AppendOnlyError(f"{self.model.__name__} rows are append-only.")
-
-    delete.alters_data = True
-    delete.queryset_only = True
-
-    def _raw_delete(self, using):
-        raise AppendOnlyError(f"{self.model.__name__} rows are append-only.")
 
 
 class ComplaintEvent(models.Model):

@@ -12,6 +12,8 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from channels.sp4n_lapor.selectors import lapor_report_for
+from common.files import private_file_response
+from common.thumbnails import jpeg_thumbnail_response
 from complaints.action_forms import ActionForm
 from complaints.duplicates import likely_duplicates
 from complaints.errors import InputError, WorkflowError
@@ -23,7 +25,6 @@ from complaints.services.transitions import perform_action
 from complaints.workflow import Field, Transition, find_transition
 from portal.forms import LaporTrackingForm
 from portal.navigation import home_url
-from portal.thumbnails import jpeg_thumbnail_response
 from portal.views.dispatch import board_response
 from portal.views.lighter_forms import lighten_form
 from public.selectors import feedback_of
@@ -201,10 +202,9 @@ def case_photos(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def attachment_file(request: HttpRequest, code: str, pk: int) -> FileResponse:
     attachment = _attachment(request, code, pk)
-    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
-    response["Content-Disposition"] = f'inline; filename="{attachment.pk}{attachment.extension}"'
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return private_file_response(
+        attachment.file.storage, attachment.file.name, attachment.content_type, f"{attachment.pk}{attachment.extension}"
+    )
 
 
 @login_required

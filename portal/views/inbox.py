@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import mimetypes
 import posixpath
-import re
-from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,29 +18,27 @@ from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from channels.models import Conversation, InboundMessage
 from channels.selectors import (
+    StoredFile,
+    complaint_draft,
     conversation_for_inbox,
     conversation_thread,
     inbox_channels,
     inbox_conversations,
+    reply_mode,
     selectable_messages,
-    stored_media,
+    stored_media_file,
     stored_media_indexes,
 )
 from channels.services import create_complaint, link_messages, mark_read, reply
+from common.files import private_file_response
+from common.thumbnails import jpeg_thumbnail_response
 from complaints.errors import InputError, WorkflowError
-from complaints.models import ChannelKind, Complaint, District
-from complaints.models.reporter import PHONE_PATTERN
+from complaints.models import Complaint
 from complaints.selectors import complaint_detail
-from portal.forms import DESCRIPTION_LIMIT, ConversationComplaintForm, InboxFilterForm, LinkComplaintForm, ReplyForm
-from portal.thumbnails import jpeg_thumbnail_response
+from portal.forms import ConversationComplaintForm, InboxFilterForm, LinkComplaintForm, ReplyForm
 from portal.views.queues import PAGE_SIZE, POLL_SECONDS, _query_without_page
 from roles.masking import sender_view
 from roles.policy import may_create_complaints, may_use_inbox
-
-# Media types the inbox serves from storage (what the adapters keep); anything else is not served at all.
-SERVED_TYPES = {"image/jpeg", "image/png", "image/webp", "application/pdf"}
-# A shared location further than this from every kecamatan centre (about 35 km) does not suggest a kecamatan.
-NEAREST_DISTRICT_DEGREES = Decimal("0.32")
 
 
 def require_inbox(user) -> None:
@@ -117,12 +112,10 @@ def create(request: HttpRequest, pk: int) -> HttpResponse:
     form = ConversationComplaintForm(request.POST, messages=choices)
     status = 422
     if form.is_valid():
-        chosen = [m for m in choices if m.pk in set(form.cleaned_data["message_ids"])]
-        uploads = _stored_files(chosen) if form.cleaned_data["attach_media"] else []
         try:
             result = create_complaint(
                 user=request.user, conversation=conv, data=form.complaint_input(),
-                message_ids=form.cleaned_data["message_ids"], uploads=uploads,
+                message_ids=form.cleaned_data["message_ids"], attach_media=form.cleaned_data["attach_media"],
             )
         except InputError as error:
             status = error.status if error.status == 413 else 422
@@ -136,9 +129,6 @@ def create(request: HttpRequest, pk: int) -> HttpResponse:
             })
             url = reverse("portal:case", args=[result.complaint.code])
             return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
-        finally:
-            for upload in uploads:
-                upload.close()
     return conversation_page(request, conv, status=status, complaint_form=form, partial="complaint-panel")
 
 
@@ -179,11 +169,8 @@ def conversation_page(
     choices = list(selectable_messages(conv))
     may_create = may_create_complaints(request.user)
     if complaint_form is None and may_create:
-        complaint_form = ConversationComplaintForm(messages=choices, initial=complaint_initial(conv, choices))
+        complaint_form = ConversationComplaintForm(messages=choices, initial=complaint_draft(conv, choices))
     thread = conversation_thread(conv)
-    for item in thread.items:
-        if item.inbound is not None:
-            item.inbound.media_entries = _media_entries(item.inbound)
     linked = list(conv.complaints.order_by("created_at", "id").only("pk", "code"))
     context = {
         "conversation": conv,
@@ -216,100 +203,22 @@ def _open_panel(complaint_form, link_form, choices: list[InboundMessage]) -> str
     return ""
 
 
-def reply_mode(conv: Conversation) -> str:
-    """'template' when WhatsApp's 24-hour window has closed; every other channel answers freely."""
-    if conv.channel.kind != ChannelKind.WHATSAPP:
-        return "free"
-    try:
-        from channels.whatsapp.window import reply_mode as whatsapp_reply_mode
-    except ImportError:
-        return "free"
-    return whatsapp_reply_mode(conv)
-
-
-def complaint_initial(conv: Conversation, choices: list[InboundMessage]) -> dict:
-    """The 'Buat aduan' form from the conversation: the unlinked messages' text, the latest shared location, the sender."""
-    unlinked = [m for m in choices if m.complaint_id is None]
-    text = "\n".join(m.text.strip() for m in unlinked if m.text.strip())
-    initial = {"description": text[:DESCRIPTION_LIMIT], "reporter_name": conv.sender_name[:150]}
-    if re.fullmatch(PHONE_PATTERN, conv.sender_phone):
-        initial["reporter_phone"] = conv.sender_phone
-    located = next((m for m in reversed(unlinked or choices) if m.latitude is not None and m.longitude is not None), None)
-    if located is not None:
-        initial.update(latitude=located.latitude, longitude=located.longitude, address=located.location_name[:255])
-        district = nearest_district(located.latitude, located.longitude)
-        if district is not None:
-            initial["district"] = district.pk
-    return initial
-
-
-def nearest_district(latitude: Decimal, longitude: Decimal) -> District | None:
-    """The kecamatan whose centre is nearest, when the point is plausibly in Balangan at all."""
-    def distance(d: District) -> Decimal:
-        return max(abs(d.latitude - latitude), abs(d.longitude - longitude))
-
-    centres = [d for d in District.objects.all() if d.latitude is not None and d.longitude is not None]
-    best = min(centres, key=distance, default=None)
-    return best if best is not None and distance(best) <= NEAREST_DISTRICT_DEGREES else None
-
-
 # Media the adapters stored -------------------------------------------------------------------------------------
 
-def _media_entries(message: InboundMessage) -> list[dict]:
-    """What the thread shows per media item: a thumbnail/link for a stored file, else why there is none."""
-    entries = []
-    for index, item in enumerate(message.media if isinstance(message.media, list) else []):
-        if not isinstance(item, dict):
-            continue
-        stored = stored_media(message, index) is not None
-        content_type = _served_type(item) if stored else ""
-        url = item.get("url") if isinstance(item.get("url"), str) and item["url"].startswith(("https://", "http://")) else ""
-        entries.append({
-            "index": index, "stored": stored and bool(content_type), "image": content_type.startswith("image/"),
-            "caption": item.get("caption") or "", "url": url, "error": item.get("error") or "",
-        })
-    return entries
-
-
-def _served_type(item: dict) -> str:
-    guessed = mimetypes.guess_type(item.get("path") or "")[0] or ""
-    return guessed if guessed in SERVED_TYPES else ""
-
-
-def _stored_item(request: HttpRequest, pk: int, message_id: int, index: int) -> tuple[dict, str]:
-    conv = _conversation(request, pk)
-    message = InboundMessage.objects.filter(pk=message_id, conversation=conv).only("pk", "media").first()
-    item = stored_media(message, index) if message is not None else None
-    content_type = _served_type(item) if item else ""
-    if not content_type or not default_storage.exists(item["path"]):
+def _stored_item(request: HttpRequest, pk: int, message_id: int, index: int) -> tuple[StoredFile, str]:
+    stored = stored_media_file(_conversation(request, pk), message_id, index)
+    if stored is None:
         raise Http404(_("Lampiran tidak ditemukan."))
-    return item, content_type
+    return stored, stored.content_type
 
 
 @login_required
 def media_file(request: HttpRequest, pk: int, message_id: int, index: int) -> FileResponse:
     item, content_type = _stored_item(request, pk, message_id, index)
-    response = FileResponse(default_storage.open(item["path"], "rb"), content_type=content_type)
-    response["Content-Disposition"] = f'inline; filename="{message_id}-{index}{posixpath.splitext(item["path"])[1]}"'
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return private_file_response(default_storage, item.path, content_type, f"{message_id}-{index}{posixpath.splitext(item.path)[1]}")
 
 
 @login_required
 def media_thumbnail(request: HttpRequest, pk: int, message_id: int, index: int) -> HttpResponse:
     item, content_type = _stored_item(request, pk, message_id, index)
-    return jpeg_thumbnail_response(default_storage, item["path"], content_type)
-
-
-def _stored_files(chosen: list[InboundMessage]) -> list:
-    """The stored media of the chosen messages, opened, to become the complaint's evidence."""
-    files = []
-    for message in chosen:
-        for index in stored_media_indexes(message):
-            item = message.media[index]
-            if not _served_type(item) or not default_storage.exists(item["path"]):
-                continue
-            stored = default_storage.open(item["path"], "rb")
-            stored.name = posixpath.basename(item["path"])
-            files.append(stored)
-    return files
+    return jpeg_thumbnail_response(default_storage, item.path, content_type)

@@ -1,4 +1,4 @@
-"""The error codes are one list (api/problems.py): every code the code base sends is in it, openapi.yaml and
+"""The error codes are one list (common/problems.py): every code the code base sends is in it, openapi.yaml and
 docs/errors.md document exactly it, and a person on the portal reads the same message the API sends."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import translation
 
-from api.problems import ERRORS, REGISTRY
+from common.problems import ERRORS, REGISTRY
 from roles.roles import Role
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,9 +10,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from common.append_only import AppendOnlyError
 from complaints.errors import InputError
 from complaints.workflow import Status
-from duty.models import AppendOnlyError, FieldLogCorrection, FieldLogEntry, FieldLogPhoto
+from duty.models import FieldLogCorrection, FieldLogEntry, FieldLogPhoto
 from duty.services import FieldLogInput, record_field_log
 from roles.roles import Role
 from tests.duty.conftest import MONDAY, wita

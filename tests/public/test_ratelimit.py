@@ -6,8 +6,8 @@ import pytest
 from django.core.cache import cache
 from django.test import RequestFactory
 
-from public import ratelimit
-from public.ratelimit import Rate, client_key, hit
+from common import ratelimit
+from common.ratelimit import Rate, client_key, hit
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""Previews of stored images for the portal: a small JPEG, so a phone in the field does not download a 10 MB
+"""Previews of stored images for the portal and the duty log: a small JPEG, so a phone in the field does not download a 10 MB
 photo to show one. Case attachments, field-log photos and inbox media all go through here.
 
 A preview is drawn once, on its first view, and kept in the same storage under thumbnails/ (the original's name

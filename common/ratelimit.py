@@ -1,5 +1,5 @@
-"""Per-client rate limits counted in Django's cache: one module for the public pages, the public API and, later,
-login and channel intake.
+"""Per-client rate limits counted in Django's cache: one module for the public pages, the public API, logins (portal
+and API) and channel intake.
 
 A fixed window per (scope, client): the first request of a window creates the counter with `cache.add`, the rest
 `cache.incr` it, both atomic in Redis and in the local-memory cache. Over the limit the caller answers 429 with

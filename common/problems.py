@@ -1,8 +1,8 @@
 """Every error code TRECKK answers with, in one list, and the RFC 9457 problem body they are sent in.
 
-The API (api/exceptions.py), the webhooks, the request limits (config/limits.py) and the portal's error pages
-(config/error_views.py) all take their codes and messages from here; openapi.yaml documents the list (the `Problem`
-schema's `code` enum, api/openapi_hooks.py) and docs/errors.md explains each. A code, once published, keeps its
+The API (api/exceptions.py), the webhooks, the request limits (config/limits.py, common/limits.py) and the
+portal's error pages (config/error_views.py) all take their codes and messages from here; openapi.yaml documents the
+list (the `Problem` schema's `code` enum, api/openapi_hooks.py) and docs/errors.md explains each. A code, once published, keeps its
 meaning: integrators branch on `code`, never on `detail`, which is for people and follows their language.
 
 Open311 (/open311/v2/) is the one exception: the GeoReport v2 spec fixes its own error format.

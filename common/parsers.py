@@ -1,11 +1,12 @@
-"""DRF's JSON parser with the request limits of config/limits.py (UTF-8, no NaN, depth), used by every API view."""
+"""DRF's JSON parser with the request limits of common/limits.py (UTF-8, no NaN, depth), used by every API view
+and the channels' JSON endpoints."""
 
 from __future__ import annotations
 
 from rest_framework import exceptions, status
 from rest_framework.parsers import JSONParser
 
-from config.limits import JSONRefused, loads
+from common.limits import JSONRefused, loads
 
 
 class RequestTooLarge(exceptions.APIException):
