@@ -3,7 +3,7 @@
 The adapters (channels.whatsapp.media, channels.telegram.media) only know how to get the bytes from their
 provider; this module keeps one answer to everything else: which media item a task is about and whether it
 still needs its file, which content is kept (a sniffed JPEG, PNG or WebP that decodes within the image budget of
-complaints/images.py; a larger one is given up as `too_large`), where it goes (default_storage, under
+common/images.py; a larger one is given up as `too_large`), where it goes (default_storage, under
 channel-media/ with a random name and an extension from the sniffed content, never the provider's file name),
 what goes back into the message's `media` item (`path`, `size`, `content_type`, `stored_at`; or `error`
 with `error_detail`), and when a failed download is tried again (the outbox's backoff, MAX_ATTEMPTS tries).
@@ -25,7 +25,7 @@ from channels.models import InboundMessage
 from channels.outbox import backoff
 from channels.selectors import MEDIA_PREFIX
 from channels.transports import DeliveryError
-from complaints.images import ImageTooLarge
+from common.images import ImageTooLarge
 
 # What a citizen's "photo" may turn out to be; anything else (a PDF renamed, HTML from an error page) is not kept.
 EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp"}
@@ -77,7 +77,7 @@ def update_item(message_id: int, media_id: str, changes: dict) -> bool:
 def sniff(content: bytes) -> str | None:
     """The content type the bytes really are, when it is one we keep (a key of EXTENSIONS); else None.
 
-    ImageTooLarge (complaints/images.py) for an image whose decoding would not fit the budget: the inbox's preview
+    ImageTooLarge (common/images.py) for an image whose decoding would not fit the budget: the inbox's preview
     and the complaint made from it would both have to decode it."""
     from complaints.services.attachments import sniff_content_type
 

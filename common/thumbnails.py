@@ -4,7 +4,7 @@ photo to show one. Case attachments, field-log photos and inbox media all go thr
 A preview is drawn once, on its first view, and kept in the same storage under thumbnails/ (the original's name
 plus .jpg); every later view reads that file. Files stored before previews were kept get theirs on their first
 view the same way. The views check who may see the original before calling here, so a kept preview is served under
-the same rule. Drawing one decodes the original within the image budget (complaints/images.py), a JPEG at a reduced
+the same rule. Drawing one decodes the original within the image budget (common/images.py), a JPEG at a reduced
 scale; an original that does not fit the budget (a file kept before it existed) has no preview.
 """
 
@@ -18,7 +18,7 @@ from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from PIL import ImageOps
 
-from complaints import images
+from common import images
 
 THUMBNAIL_SIZE = (320, 320)
 # A JPEG is decoded at the largest reduction that still gives twice the preview's size (Pillow's thumbnail()

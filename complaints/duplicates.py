@@ -5,7 +5,6 @@ A read-only suggestion for the Operator at screening; marking a duplicate is the
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import timedelta
 from difflib import SequenceMatcher
@@ -14,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from complaints.models import Complaint
+from complaints.places import distance_km
 
 WINDOW = timedelta(days=3)
 CANDIDATE_LIMIT = 50  # the most recent neighbours are compared, so the cost stays flat as data grows
@@ -30,9 +30,7 @@ class Candidate:
 def _metres(a: Complaint, b: Complaint) -> float | None:
     if None in (a.latitude, a.longitude, b.latitude, b.longitude):
         return None
-    lat1, lng1, lat2, lng2 = map(math.radians, map(float, (a.latitude, a.longitude, b.latitude, b.longitude)))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lng2 - lng1) / 2) ** 2
-    return 2 * 6_371_000 * math.asin(math.sqrt(h))
+    return 1000 * distance_km(float(a.latitude), float(a.longitude), float(b.latitude), float(b.longitude))
 
 
 def _similarity(a: str, b: str) -> float:

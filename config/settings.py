@@ -214,7 +214,7 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 4 * TRECKK_MAX_FILES_PER_REQUEST
 TRECKK_MAX_JSON_DEPTH = 20  # a complaint nests 3 levels; deeper JSON is refused with 400 `json_too_deep`
 # Photos are decoded to strip their metadata; a larger image (a decompression bomb, or a 200 MP camera) is refused.
 TRECKK_MAX_IMAGE_PIXELS = int(os.environ.get("TRECKK_MAX_IMAGE_PIXELS", str(50_000_000)))
-# The memory one decode may take, estimated from the header before any pixel is read (complaints/images.py): pixels
+# The memory one decode may take, estimated from the header before any pixel is read (common/images.py): pixels
 # x Pillow's bytes a pixel (4 for RGB and RGBA), a second image when a photo is turned upright, a progressive JPEG's
 # coefficients, a WebP codec's canvases. 96 MiB keeps a worker (about 90 MB after start-up) under 200 MB and
 # takes a 12 MP phone photo (4000 x 3000 x 4 = 48 MB) at full size even when it must be turned (96 MB); a 48 or

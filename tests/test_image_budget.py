@@ -20,8 +20,8 @@ from PIL import Image, ImageFile
 from channels import media_store
 from channels.models import InboundMessage
 from channels.services import NormalizedMessage, receive_message
+from common import images
 from common.thumbnails import thumbnail_name
-from complaints import images
 from complaints.errors import InputError
 from complaints.models import Attachment, Channel, ChannelKind
 from complaints.services.attachments import clean_image

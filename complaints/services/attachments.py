@@ -9,7 +9,7 @@ fields for where the incident is. A field team's own photos (`FIELD_PHOTO`) keep
 taken: they are the team's proof of being on the scene, shown to their superiors, and locate no citizen.
 PDFs are kept as they are (checked for a PDF header and trailer): rewriting them is beyond Pillow.
 
-Decoding stays within TRECKK_IMAGE_MAX_DECODED_BYTES (complaints/images.py): an image whose decoded size is over it
+Decoding stays within TRECKK_IMAGE_MAX_DECODED_BYTES (common/images.py): an image whose decoded size is over it
 is refused from its header, before any pixel is read, and a large JPEG is decoded (and kept) at a reduced scale. No
 request brings more than TRECKK_MAX_FILES_PER_REQUEST files (`check_file_count`).
 """
@@ -26,7 +26,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from PIL import ExifTags, Image, ImageOps
 
-from complaints import images
+from common import images
 from complaints.errors import ActionNotAllowed, InputError
 from complaints.models import Attachment, AttachmentKind, Complaint
 from complaints.services.events import record_event
