@@ -18,7 +18,9 @@ def post_json(url: str, *, json: dict | None = None, content: bytes | None = Non
         raise DeliveryError(f"{type(error).__name__}: {error}", transient=True) from error
     if response.status_code >= 500 or response.status_code in TRANSIENT_STATUSES:
         raise DeliveryError(f"HTTP {response.status_code}: {response.text[:500]}", transient=True)
-    if response.status_code >= 400:
+    if response.status_code >= 300:
+        # Not followed and not a delivery: a provider's API that redirects is a wrong base URL, fixed in settings
+        # (then the Operator retries the dead letter). The Location is left out: it may carry a secret.
         raise DeliveryError(f"HTTP {response.status_code}: {response.text[:500]}", transient=False)
     return response
 
